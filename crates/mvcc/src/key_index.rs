@@ -1,0 +1,311 @@
+//! The history of one key, modelled on etcd's `mvcc/key_index.go`.
+//!
+//! A key's life is a list of generations. A generation starts with the put that creates the
+//! key and ends with the tombstone that deletes it; after the last tombstone an empty
+//! generation is open. Unlike etcd, which keeps values in a separate revision-keyed backend, each
+//! revision here carries its value, version, creation revision and lease inline, in one vector
+//! per key: the index *is* the history, a read at any revision is one map lookup plus a binary
+//! search, and a key with a single revision costs one allocation besides its key and value.
+//!
+//! ```text
+//! put(2.0) put(3.0) tombstone(4.0) put(5.0)   on key "k":
+//!   entries:     2.0 v1   3.0 v2   4.0 tombstone   5.0 v1
+//!   generations: {2.0, 3.0, 4.0(t)} {5.0}
+//! compact(4): the generation ended by 4.0 is gone:  {5.0}
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::types::{KeyValue, Revision};
+
+/// One stored revision of a key. A tombstone has version 0 (as its etcd event kv has), no
+/// creation revision, no value and no lease.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Entry {
+    pub(crate) main: i64,
+    pub(crate) sub: i64,
+    /// 1 for the put that creates a generation, +1 for every later put of it; 0 = tombstone.
+    pub(crate) version: i64,
+    /// The main revision of the put that created this generation (kept when compaction removes that put).
+    pub(crate) created: i64,
+    pub(crate) lease: i64,
+    pub(crate) value: Box<[u8]>,
+}
+
+impl Entry {
+    pub(crate) fn is_tombstone(&self) -> bool {
+        self.version == 0
+    }
+
+    pub(crate) fn revision(&self) -> Revision {
+        Revision {
+            main: self.main,
+            sub: self.sub,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub(crate) struct KeyIndex {
+    /// Every stored revision, ascending. Generations end at tombstones.
+    pub(crate) entries: Vec<Entry>,
+}
+
+/// Grows by half the length (at least 1) instead of doubling from 4: a key with one revision
+/// then costs one slot, not four.
+fn push_compact<T>(vector: &mut Vec<T>, item: T) {
+    if vector.len() == vector.capacity() {
+        vector.reserve_exact((vector.len() / 2).max(1));
+    }
+    vector.push(item);
+}
+
+impl KeyIndex {
+    /// True when no revision is stored (a fresh index, or one whose history was compacted away).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The newest entry, if the key exists now.
+    pub(crate) fn latest(&self) -> Option<&Entry> {
+        self.entries.last().filter(|entry| !entry.is_tombstone())
+    }
+
+    pub(crate) fn put(&mut self, revision: Revision, value: Box<[u8]>, lease: i64) {
+        let (version, created) = match self.latest() {
+            Some(previous) => (previous.version + 1, previous.created),
+            None => (1, revision.main),
+        };
+        push_compact(
+            &mut self.entries,
+            Entry {
+                main: revision.main,
+                sub: revision.sub,
+                version,
+                created,
+                lease,
+                value,
+            },
+        );
+    }
+
+    /// Ends the open generation. The caller only tombstones a key that is alive.
+    pub(crate) fn tombstone(&mut self, revision: Revision) {
+        debug_assert!(
+            self.latest().is_some(),
+            "tombstone of a key that is not alive"
+        );
+        push_compact(
+            &mut self.entries,
+            Entry {
+                main: revision.main,
+                sub: revision.sub,
+                version: 0,
+                created: 0,
+                lease: 0,
+                value: Box::default(),
+            },
+        );
+    }
+
+    /// The entry visible at main revision `at`, if the key existed then (etcd's
+    /// `findGeneration` + `walk`): the newest entry at or before `at`, unless it is a tombstone.
+    pub(crate) fn at(&self, at: i64) -> Option<&Entry> {
+        let newest = self.entries.last()?;
+        if newest.main <= at {
+            // The common case, a read at the current revision.
+            return Some(newest).filter(|entry| !entry.is_tombstone());
+        }
+        let entry = &self.entries[self.last_at_or_before(at)?];
+        Some(entry).filter(|entry| !entry.is_tombstone())
+    }
+
+    /// Index of the newest entry whose main revision is <= `at`. Interpolation first: a key's
+    /// revisions are usually spread evenly enough that one guess lands on the answer, which
+    /// touches one or two cache lines where a binary search over a long history touches seven.
+    fn last_at_or_before(&self, at: i64) -> Option<usize> {
+        let entries = &self.entries;
+        let first = entries.first()?;
+        if first.main > at {
+            return None;
+        }
+        let last_index = entries.len() - 1;
+        if entries[last_index].main <= at {
+            return Some(last_index);
+        }
+        // Invariant: entries[low].main <= at < entries[high].main.
+        let (mut low, mut high) = (0usize, last_index);
+        for _round in 0..4 {
+            if high - low <= 1 {
+                return Some(low);
+            }
+            let span = (entries[high].main - entries[low].main) as u128;
+            let offset = (at - entries[low].main) as u128 * (high - low) as u128 / span.max(1);
+            let guess = (low + offset as usize).clamp(low, high - 1);
+            if entries[guess].main <= at {
+                if entries[guess + 1].main > at {
+                    return Some(guess);
+                }
+                low = guess + 1;
+            } else {
+                high = guess;
+            }
+        }
+        let count = entries[low..high].partition_point(|entry| entry.main <= at);
+        Some(low + count - 1)
+    }
+
+    /// The entry with exactly this revision.
+    pub(crate) fn find(&self, revision: Revision) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|entry| entry.revision().cmp(&revision))
+            .ok()
+            .map(|index| &self.entries[index])
+    }
+
+    /// Drops the history that a compaction at main revision `at` makes unreachable, exactly as
+    /// etcd's `keyIndex.compact`: in the first generation that is alive at `at` (or created after
+    /// it), keep the newest revision <= `at` and everything newer; drop all older generations, and
+    /// that generation too if only its tombstone would be left. Returns true when nothing is left.
+    pub(crate) fn compact(&mut self, at: i64) -> bool {
+        // Start of the generation being looked at, and of the one after it.
+        let mut start = 0;
+        // Each step moves past one tombstone; without one left we are in the open generation.
+        while let Some(offset) = self.entries[start..].iter().position(Entry::is_tombstone) {
+            let tombstone = start + offset;
+            if self.entries[tombstone].main > at {
+                break; // alive at `at`
+            }
+            start = tombstone + 1;
+        }
+        let generation_end = self.entries[start..]
+            .iter()
+            .position(Entry::is_tombstone)
+            .map(|index| start + index + 1);
+        let within = &self.entries[start..generation_end.unwrap_or(self.entries.len())];
+        let keep_from = match within.partition_point(|entry| entry.main <= at) {
+            0 => start,
+            count => start + count - 1,
+        };
+        // Only the tombstone left of a closed generation: it goes too.
+        let keep_from = match generation_end {
+            Some(end) if end - keep_from == 1 => end,
+            _ => keep_from,
+        };
+        if keep_from > 0 {
+            self.entries.drain(..keep_from);
+            self.entries.shrink_to_fit();
+        }
+        self.entries.is_empty()
+    }
+
+    /// etcd-style text of the generations, oldest first: `{2.0, 3.0, 4.0(t)} {5.0}`, with
+    /// `{empty}` for the open generation after a delete.
+    pub(crate) fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        let mut current = Vec::new();
+        for entry in &self.entries {
+            if entry.is_tombstone() {
+                current.push(format!("{}.{}(t)", entry.main, entry.sub));
+                parts.push(format!("{{{}}}", current.join(", ")));
+                current.clear();
+            } else {
+                current.push(format!("{}.{}", entry.main, entry.sub));
+            }
+        }
+        if current.is_empty() {
+            parts.push("{empty}".to_string());
+        } else {
+            parts.push(format!("{{{}}}", current.join(", ")));
+        }
+        parts.join(" ")
+    }
+
+    pub(crate) fn stored_revisions(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// The key as a read returns it (`keys_only` leaves the value empty).
+pub(crate) fn key_value(key: &[u8], entry: &Entry, keys_only: bool) -> KeyValue {
+    KeyValue {
+        key: key.to_vec(),
+        value: if keys_only {
+            Vec::new()
+        } else {
+            entry.value.to_vec()
+        },
+        create_revision: entry.created,
+        mod_revision: entry.main,
+        version: entry.version,
+        lease: entry.lease,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key history with uneven gaps (and tombstones), to check the interpolation search
+    /// against a plain binary search at every revision.
+    fn history(gaps: &[i64]) -> KeyIndex {
+        let mut index = KeyIndex::default();
+        let mut main = 2;
+        for (step, gap) in gaps.iter().cycle().take(300).enumerate() {
+            main += gap;
+            if step % 37 == 36 {
+                index.tombstone(Revision::new(main, 0));
+            } else {
+                index.put(Revision::new(main, 0), Box::default(), 0);
+                if step % 11 == 0 {
+                    index.put(Revision::new(main, 1), Box::default(), 0);
+                }
+            }
+        }
+        index
+    }
+
+    #[test]
+    fn the_interpolation_search_finds_the_same_revision_as_a_binary_search() {
+        for gaps in [&[1][..], &[1, 1, 1, 500], &[3, 1, 40, 2, 2, 9000, 1], &[7]] {
+            let index = history(gaps);
+            let last = index.entries.last().map_or(0, |entry| entry.main);
+            for at in 0..=last + 2 {
+                let expected = index
+                    .entries
+                    .partition_point(|entry| entry.main <= at)
+                    .checked_sub(1);
+                assert_eq!(
+                    index.last_at_or_before(at),
+                    expected,
+                    "gaps {gaps:?} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn compaction_keeps_the_revision_a_read_at_the_compaction_point_sees() {
+        let index = history(&[1, 2, 3]);
+        let last = index.entries.last().map_or(0, |entry| entry.main);
+        for at in (0..=last).step_by(7) {
+            let mut compacted = index.clone();
+            let visible = index.at(at).cloned();
+            compacted.compact(at);
+            assert_eq!(
+                compacted.at(at).cloned(),
+                visible,
+                "read at the compaction point {at}"
+            );
+            assert_eq!(compacted.at(last), index.at(last), "newest revision");
+            assert!(
+                compacted
+                    .entries
+                    .iter()
+                    .filter(|entry| entry.main < at)
+                    .count()
+                    <= 1
+            );
+        }
+    }
+}

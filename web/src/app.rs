@@ -1,28 +1,315 @@
-//! The root component: page header and the panels.
+//! The root component and the one owner of the simulation.
+//!
+//! `App` holds the [`Playground`] and turns every user intent ([`Msg`]) into
+//! a call on it; panels are pure views of data the app hands them. A ticker
+//! advances virtual time by `speed × frame` while playing; the keyboard has
+//! space (play/pause) and → (step).
 
+use std::rc::Rc;
+
+use cluster::{FaultAction, MemberId};
+use gloo_timers::callback::Interval;
+use playground::{Playground, PlaygroundConfig, RaceSetup, RegistryEntry, UserAction};
 use playground_core::quorum::MemberCount;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::panels::cluster_diagram::ClusterDiagram;
+use crate::panels::event_log::{EventLog, EVENTS_SHOWN};
+use crate::panels::object_editor::ObjectEditor;
+use crate::panels::partition_editor::PartitionEditor;
 use crate::panels::quorum_table::QuorumTable;
+use crate::panels::race_lab::RaceLab;
+use crate::panels::registry_tree::{RegistryTree, RegistrySelection};
+use crate::panels::terminal::{Terminal, TerminalEntry, TerminalRequest};
+use crate::panels::time_controls::TimeControls;
 
-/// The whole playground.
-#[component]
-pub fn App() -> Html {
-    // The cluster issue replaces this with the live member count.
-    let member_count = use_state(|| MemberCount::new(3).unwrap_or(MemberCount::MIN));
-    let on_select = {
-        let member_count = member_count.clone();
-        Callback::from(move |members: MemberCount| member_count.set(members))
-    };
-    html! {
-        <main class="app" data-testid="app">
-            <header class="app-header">
-                <h1>{ "Kubernetes on etcd" }</h1>
-                <p class="tagline">
-                    { "An etcd cluster and a kube-apiserver running in your browser tab." }
-                </p>
-            </header>
-            <QuorumTable selected={*member_count} {on_select} />
-        </main>
+/// Console lines kept for ↑/↓ and commands kept on screen.
+const TERMINAL_HISTORY_ENTRIES: usize = 200;
+
+/// Wall-clock milliseconds between two frames of the ticker.
+pub const FRAME_MS: u32 = 50;
+
+/// How the page starts.
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    /// Start playing at once (tests turn this off and step by hand).
+    #[prop_or(true)]
+    pub autoplay: bool,
+    /// The run's seed.
+    #[prop_or(1)]
+    pub seed: u64,
+}
+
+/// Everything the user can ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// One frame of the ticker.
+    Tick,
+    TogglePlay,
+    /// Run to the next event.
+    Step,
+    /// Advance virtual time by this many ms at once.
+    Advance(u64),
+    SetSpeed(f64),
+    Fault(FaultAction),
+    /// Crash a running member, restart a crashed one.
+    ToggleMember(MemberId),
+    Apply(String),
+    Race(RaceSetup),
+    /// Start a new run with this many members.
+    Reset(u8),
+    Registry(RegistrySelection),
+    Terminal(TerminalRequest),
+    TerminalInput(String),
+    DismissBanner,
+}
+
+/// A message at the top of the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Banner {
+    pub is_error: bool,
+    pub text: String,
+}
+
+/// The playground page.
+pub struct App {
+    playground: Playground,
+    seed: u64,
+    playing: bool,
+    speed: f64,
+    banner: Option<Banner>,
+    registry: RegistrySelection,
+    last_apply: Option<playground::ActionOutcome>,
+    terminal_entries: Vec<TerminalEntry>,
+    terminal_input: String,
+    terminal_candidates: Vec<String>,
+    history: console::History,
+    ticker: Option<Interval>,
+    keyboard: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = AppProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let seed = ctx.props().seed;
+        App {
+            playground: Playground::new(PlaygroundConfig { seed, member_count: 3 }),
+            seed,
+            playing: ctx.props().autoplay,
+            speed: 1.0,
+            banner: None,
+            registry: RegistrySelection::default(),
+            last_apply: None,
+            terminal_entries: Vec::new(),
+            terminal_input: String::new(),
+            terminal_candidates: Vec::new(),
+            history: console::History::new(TERMINAL_HISTORY_ENTRIES),
+            ticker: None,
+            keyboard: None,
+        }
     }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            let link = ctx.link().clone();
+            self.ticker = Some(Interval::new(FRAME_MS, move || link.send_message(Msg::Tick)));
+            self.keyboard = install_keyboard(ctx.link().clone());
+        }
+    }
+
+    fn destroy(&mut self, _ctx: &Context<Self>) {
+        if let (Some(document), Some(keyboard)) = (document(), self.keyboard.take()) {
+            document.remove_event_listener_with_callback("keydown", keyboard.as_ref().unchecked_ref()).ok();
+        }
+        self.ticker = None;
+    }
+
+    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Tick => {
+                if !self.playing {
+                    return false;
+                }
+                let virtual_ms = (f64::from(FRAME_MS) * self.speed).round().max(1.0) as u64;
+                self.playground.advance(virtual_ms);
+            }
+            Msg::TogglePlay => self.playing = !self.playing,
+            Msg::Step => {
+                self.playing = false;
+                self.playground.step();
+            }
+            Msg::Advance(duration_ms) => self.playground.advance(duration_ms),
+            Msg::SetSpeed(speed) => self.speed = speed.clamp(0.1, 100.0),
+            Msg::Fault(fault) => self.apply(UserAction::Fault { fault }),
+            Msg::ToggleMember(member) => {
+                let running = self.playground.view().cluster.members.iter().any(|view| view.id == member && view.running);
+                let fault = if running { FaultAction::Crash { member } } else { FaultAction::Restart { member } };
+                self.apply(UserAction::Fault { fault });
+            }
+            Msg::Apply(manifest) => self.apply(UserAction::Apply { manifest }),
+            Msg::Race(setup) => self.apply(UserAction::Race { setup }),
+            Msg::Reset(member_count) => match MemberCount::new(member_count) {
+                Ok(members) => {
+                    self.playground = Playground::new(PlaygroundConfig { seed: self.seed, member_count: members.get() });
+                    self.registry = RegistrySelection::default();
+                    self.banner = Some(Banner { is_error: false, text: format!("Started a new run with {members} members.") });
+                }
+                Err(error) => self.banner = Some(Banner { is_error: true, text: error.to_string() }),
+            },
+            Msg::Registry(selection) => self.registry = selection,
+            Msg::TerminalInput(text) => {
+                self.terminal_input = text;
+                return false;
+            }
+            Msg::Terminal(request) => self.terminal(request),
+            Msg::DismissBanner => self.banner = None,
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let view = self.playground.view();
+        let member_count = MemberCount::new(u8::try_from(view.cluster.members.len()).unwrap_or(u8::MAX)).unwrap_or(MemberCount::MIN);
+        let member_ids: Vec<MemberId> = view.cluster.members.iter().map(|member| member.id).collect();
+        let (entries, registry_error) = match self.playground.registry_keys_at(self.registry.member, self.registry.revision) {
+            Ok(entries) => (entries, None),
+            Err(error) => (Vec::new(), Some(error)),
+        };
+        let (store_revision, compact_revision) = self.playground.store_revisions(self.registry.member).unwrap_or((1, 0));
+        let entries: Rc<Vec<RegistryEntry>> = Rc::new(entries);
+        html! {
+            <main class="app" data-testid="app">
+                <header class="app-header">
+                    <h1>{ "Kubernetes on etcd" }</h1>
+                    <p class="tagline">{ "An etcd cluster and a kube-apiserver running in your browser tab." }</p>
+                </header>
+                if let Some(banner) = &self.banner {
+                    <div class={classes!("banner", if banner.is_error { "banner-error" } else { "banner-info" })}
+                         role="alert" data-testid="banner">
+                        <span>{ &banner.text }</span>
+                        <button onclick={link.callback(|_| Msg::DismissBanner)} title="Dismiss">{ "×" }</button>
+                    </div>
+                }
+                <TimeControls now_ms={view.cluster.now_ms} playing={self.playing} speed={self.speed}
+                    on_toggle={link.callback(|_| Msg::TogglePlay)}
+                    on_step={link.callback(|_| Msg::Step)}
+                    on_speed={link.callback(Msg::SetSpeed)} />
+                <div class="columns">
+                    <div class="column">
+                        <ClusterDiagram view={view.cluster.clone()}
+                            on_member={link.callback(Msg::ToggleMember)}
+                            on_drop_message={link.callback(|message| Msg::Fault(FaultAction::DropMessage { message }))} />
+                        <PartitionEditor members={member_ids.clone()} links={view.cluster.links.clone()}
+                            on_fault={link.callback(Msg::Fault)} />
+                        <EventLog records={self.playground.recent_events(EVENTS_SHOWN * 8)} />
+                        <QuorumTable selected={member_count} on_select={link.callback(|members: MemberCount| Msg::Reset(members.get()))} />
+                    </div>
+                    <div class="column">
+                        <ObjectEditor on_apply={link.callback(Msg::Apply)} outcome={self.last_apply.clone()} />
+                        <Terminal entries={self.terminal_entries.clone()} input={self.terminal_input.clone()}
+                            candidates={self.terminal_candidates.clone()}
+                            on_request={link.callback(Msg::Terminal)} on_input={link.callback(Msg::TerminalInput)} />
+                        <RaceLab report={self.playground.last_race().cloned()} on_run={link.callback(Msg::Race)} />
+                        <RegistryTree {entries} error={registry_error} members={member_ids}
+                            selection={self.registry.clone()} {store_revision} {compact_revision}
+                            on_select={link.callback(Msg::Registry)} />
+                    </div>
+                </div>
+            </main>
+        }
+    }
+}
+
+impl App {
+    fn terminal(&mut self, request: TerminalRequest) {
+        self.terminal_candidates.clear();
+        match request {
+            TerminalRequest::Run(line) => {
+                if line.trim().is_empty() {
+                    return;
+                }
+                self.history.push(&line);
+                self.terminal_input.clear();
+                let outcome = self.playground.apply(UserAction::Console { line: line.clone(), stdin: String::new() });
+                let (stdout, stderr, exit_code) = match outcome {
+                    Ok(outcome) => {
+                        let output = outcome.console.unwrap_or_default();
+                        (output.stdout, output.stderr, output.exit_code)
+                    }
+                    Err(error) => (String::new(), format!("{error}\n"), 1),
+                };
+                self.terminal_entries.push(TerminalEntry { line, stdout, stderr, exit_code });
+                let excess = self.terminal_entries.len().saturating_sub(TERMINAL_HISTORY_ENTRIES);
+                self.terminal_entries.drain(..excess);
+            }
+            TerminalRequest::HistoryUp(current) => {
+                if let Some(line) = self.history.up(&current) {
+                    self.terminal_input = line;
+                }
+            }
+            TerminalRequest::HistoryDown => {
+                if let Some(line) = self.history.down() {
+                    self.terminal_input = line;
+                }
+            }
+            TerminalRequest::Complete(line) => {
+                let candidates = self.playground.complete(&line, line.len());
+                let word_start = line.rfind(' ').map(|index| index + 1).unwrap_or(0);
+                match candidates.as_slice() {
+                    [only] => self.terminal_input = format!("{}{only}", &line[..word_start]),
+                    _ => self.terminal_candidates = candidates,
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, action: UserAction) {
+        let is_apply = matches!(action, UserAction::Apply { .. });
+        match self.playground.apply(action) {
+            Ok(outcome) => {
+                let failed = outcome.status_code.is_some_and(|code| code >= 400);
+                if is_apply {
+                    self.last_apply = Some(outcome.clone());
+                }
+                self.banner = failed.then(|| Banner { is_error: true, text: outcome.message.clone() });
+            }
+            Err(error) => self.banner = Some(Banner { is_error: true, text: error.to_string() }),
+        }
+    }
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|window| window.document())
+}
+
+/// Space toggles play, → steps; ignored while typing in a field.
+fn install_keyboard(link: yew::html::Scope<App>) -> Option<Closure<dyn Fn(web_sys::KeyboardEvent)>> {
+    let document = document()?;
+    let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |event: web_sys::KeyboardEvent| {
+        let typing = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|element| matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing {
+            return;
+        }
+        match event.key().as_str() {
+            " " => {
+                event.prevent_default();
+                link.send_message(Msg::TogglePlay);
+            }
+            "ArrowRight" => {
+                event.prevent_default();
+                link.send_message(Msg::Step);
+            }
+            _ => {}
+        }
+    });
+    document.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref()).ok()?;
+    Some(closure)
 }

@@ -12,5 +12,5 @@ pub mod panic_banner;
 /// Mounts the playground on `<body>` after installing the panic banner.
 pub fn start() {
     panic_banner::install();
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<app::App>::with_props(app::AppProps { autoplay: true, seed: 1 }).render();
 }

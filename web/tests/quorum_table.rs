@@ -4,7 +4,7 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web::app::App;
+use web::app::{App, AppProps};
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -13,7 +13,7 @@ fn mount_app() -> Element {
     let document = gloo_document();
     let root = document.create_element("div").expect("create a root element");
     document.body().expect("the test page has a body").append_child(&root).expect("append root");
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed: 1 }).render();
     root
 }
 

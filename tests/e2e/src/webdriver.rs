@@ -100,6 +100,13 @@ impl Browser {
         self.command("POST", "/execute/sync", Some(&json!({"script": script, "args": []})))
     }
 
+    /// A PNG of the visible page.
+    pub fn screenshot_png(&self) -> Result<Vec<u8>> {
+        let value = self.command("GET", "/screenshot", None)?;
+        let encoded = value.as_str().ok_or("screenshot is not a string")?;
+        decode_base64(encoded)
+    }
+
     /// Console entries since the last call.
     pub fn console(&self) -> Result<Vec<ConsoleEntry>> {
         let value = self.command("POST", "/se/log", Some(&json!({"type": "browser"})))?;
@@ -170,4 +177,21 @@ impl Drop for Browser {
 fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|error| format!("find a free port: {error}"))?;
     listener.local_addr().map(|address| address.port()).map_err(|error| error.to_string())
+}
+
+fn decode_base64(text: &str) -> Result<Vec<u8>> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for byte in text.bytes().filter(|byte| *byte != b'=' && !byte.is_ascii_whitespace()) {
+        let value = ALPHABET.iter().position(|candidate| *candidate == byte).ok_or("bad base64")? as u32;
+        buffer = (buffer << 6) | value;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Ok(out)
 }

@@ -1,0 +1,370 @@
+//! [`Playground`]: cluster + apiserver + controllers under one clock.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use apiserver::controllers::ControllerManager;
+use apiserver::{ApiRequest, ApiResponse, ApiServer, ApiServerConfig, Resource};
+use cluster::{Cluster, ClusterConfig, ClusterError, ClusterView};
+use etcd_member::MemberId;
+use playground_core::quorum::{MemberCount, MemberCountError};
+use serde::{Deserialize, Serialize};
+
+use crate::etcd_client::ClusterEtcd;
+use crate::trace_log::TraceLog;
+use crate::scenario::{Scenario, TimedAction, UserAction, SCENARIO_FORMAT_VERSION};
+
+/// How often the controllers and the apiserver's housekeeping run.
+const CONTROLLER_PERIOD_MS: u64 = 200;
+/// The nodes the kubelet stand-ins register.
+const NODE_NAMES: [&str; 2] = ["node-1", "node-2"];
+
+/// How a run starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaygroundConfig {
+    /// The one seed every random choice of the run derives from.
+    pub seed: u64,
+    /// etcd members at start, 1 to 7.
+    pub member_count: u8,
+}
+
+impl Default for PlaygroundConfig {
+    fn default() -> PlaygroundConfig {
+        PlaygroundConfig { seed: 1, member_count: 3 }
+    }
+}
+
+/// What the user can get wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlaygroundError {
+    /// A cluster size outside 1..=7.
+    #[error(transparent)]
+    MemberCount(#[from] MemberCountError),
+    /// The cluster refused a fault action (unknown member, already crashed, ...).
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
+    /// `kubectl delete` of a resource type the playground does not know.
+    #[error("error: the server doesn't have a resource type \"{0}\"")]
+    UnknownResource(String),
+}
+
+/// What an action did, for the UI to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionOutcome {
+    /// The HTTP status of an apiserver call; `None` for cluster actions.
+    pub status_code: Option<u16>,
+    /// One line for the user, kubectl style where there is one.
+    pub message: String,
+    /// The response body (object or Status) as JSON, if any.
+    pub body: Option<String>,
+    /// What a console command printed.
+    pub console: Option<console::CommandOutput>,
+}
+
+/// One key of a member's store, as the /registry tree shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryEntry {
+    pub key: String,
+    pub create_revision: i64,
+    pub mod_revision: i64,
+    pub version: i64,
+    pub value: Vec<u8>,
+}
+
+/// Everything a frame draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaygroundView {
+    pub cluster: ClusterView,
+}
+
+/// The simulation owner.
+pub struct Playground {
+    config: PlaygroundConfig,
+    cluster: Rc<RefCell<Cluster>>,
+    apiserver: ApiServer,
+    controllers: ControllerManager,
+    bootstrapped: bool,
+    next_controller_run_ms: u64,
+    actions: Vec<TimedAction>,
+    last_race: Option<crate::race::RaceReport>,
+    console: console::Console,
+    etcdctl: crate::etcdctl_backend::ClusterEtcdctl,
+    trace_log: Rc<RefCell<TraceLog>>,
+}
+
+impl Playground {
+    /// A fresh run. An invalid member count falls back to 3 (use
+    /// [`Playground::try_new`] to get the error).
+    pub fn new(config: PlaygroundConfig) -> Playground {
+        Playground::try_new(config.clone()).unwrap_or_else(|_| {
+            Playground::try_new(PlaygroundConfig { member_count: 3, ..config }).unwrap_or_else(|error| {
+                unreachable!("three members are always valid: {error}")
+            })
+        })
+    }
+
+    /// A fresh run, or the reason the configuration is invalid.
+    pub fn try_new(config: PlaygroundConfig) -> Result<Playground, PlaygroundError> {
+        let members = MemberCount::new(config.member_count)?;
+        let cluster_config = ClusterConfig { seed: config.seed, member_count: u64::from(members.get()), ..ClusterConfig::default() };
+        let cluster = Rc::new(RefCell::new(Cluster::new(cluster_config)));
+        let trace_log = Rc::new(RefCell::new(TraceLog::default()));
+        let apiserver = ApiServer::new(
+            Box::new(ClusterEtcd::new(cluster.clone(), trace_log.clone())),
+            ApiServerConfig { seed: config.seed, ..ApiServerConfig::default() },
+        );
+        let etcdctl = crate::etcdctl_backend::ClusterEtcdctl::new(cluster.clone());
+        Ok(Playground {
+            config,
+            cluster,
+            apiserver,
+            controllers: ControllerManager::new(&NODE_NAMES),
+            bootstrapped: false,
+            next_controller_run_ms: 0,
+            actions: Vec::new(),
+            last_race: None,
+            console: console::Console::new(),
+            etcdctl,
+            trace_log,
+        })
+    }
+
+    /// Replays a scenario from the start.
+    pub fn replay(scenario: &Scenario) -> Result<Playground, PlaygroundError> {
+        let mut playground = Playground::try_new(scenario.config.clone())?;
+        for timed in &scenario.actions {
+            playground.advance_to(timed.at_ms);
+            playground.apply(timed.action.clone())?;
+        }
+        playground.advance_to(scenario.end_ms);
+        Ok(playground)
+    }
+
+    /// The run so far, as data that replays it.
+    pub fn scenario(&self) -> Scenario {
+        Scenario {
+            format_version: SCENARIO_FORMAT_VERSION,
+            config: self.config.clone(),
+            actions: self.actions.clone(),
+            end_ms: self.now_ms(),
+        }
+    }
+
+    /// Virtual time, ms since the run started.
+    pub fn now_ms(&self) -> u64 {
+        self.cluster.borrow().now_ms()
+    }
+
+    /// Moves virtual time forward by `duration_ms`.
+    pub fn advance(&mut self, duration_ms: u64) {
+        let target_ms = self.now_ms().saturating_add(duration_ms);
+        self.advance_to(target_ms);
+    }
+
+    /// Moves virtual time forward to `target_ms` (never backwards). Controllers
+    /// run every [`CONTROLLER_PERIOD_MS`] while the cluster has a leader.
+    pub fn advance_to(&mut self, target_ms: u64) {
+        // Each round advances the clock by at least one period, so this is bounded.
+        while self.now_ms() < target_ms {
+            let now_ms = self.now_ms();
+            let next_stop_ms = target_ms.min(self.next_controller_run_ms.max(now_ms + 1));
+            self.cluster.borrow_mut().advance(next_stop_ms - now_ms);
+            self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
+            if self.now_ms() >= self.next_controller_run_ms {
+                self.run_controllers();
+                self.next_controller_run_ms = self.now_ms() + CONTROLLER_PERIOD_MS;
+            }
+        }
+    }
+
+    /// Runs to the next event of the cluster (a message delivery or a timer),
+    /// then lets due controllers run. Returns false if nothing was pending.
+    pub fn step(&mut self) -> bool {
+        let progressed = self.cluster.borrow_mut().step();
+        self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
+        if self.now_ms() >= self.next_controller_run_ms {
+            self.run_controllers();
+            self.next_controller_run_ms = self.now_ms() + CONTROLLER_PERIOD_MS;
+        }
+        progressed
+    }
+
+    fn has_leader(&self) -> bool {
+        self.cluster.borrow().view().leader.is_some()
+    }
+
+    fn run_controllers(&mut self) {
+        // Without a leader every call would block until its timeout; a real
+        // controller would be stuck the same way, so wait for one instead.
+        if !self.has_leader() {
+            return;
+        }
+        if !self.bootstrapped {
+            // A create can time out (and still commit), so trust the store,
+            // not the count bootstrap() returns.
+            self.apiserver.bootstrap();
+            let keys = self.registry_keys(None);
+            self.bootstrapped = apiserver::server::SYSTEM_NAMESPACES
+                .iter()
+                .all(|name| keys.iter().any(|entry| entry.key == format!("/registry/namespaces/{name}")));
+        }
+        self.apiserver.advance();
+        self.controllers.step(&mut self.apiserver);
+    }
+
+    /// Does what the user asked, records it with the current virtual time,
+    /// and says what happened. Rejected actions are not recorded.
+    pub fn apply(&mut self, action: UserAction) -> Result<ActionOutcome, PlaygroundError> {
+        let at_ms = self.now_ms();
+        let outcome = match &action {
+            UserAction::Fault { fault } => {
+                self.cluster.borrow_mut().apply_action(fault.clone())?;
+                ActionOutcome { status_code: None, message: format!("{fault:?}"), body: None, console: None }
+            }
+            UserAction::Apply { manifest } => self.kubectl_apply(manifest),
+            UserAction::Console { line, stdin } => {
+                let output = self.console.run(line, stdin, &mut self.etcdctl);
+                let message = format!("{}{}", output.stdout, output.stderr);
+                ActionOutcome { status_code: None, message, body: None, console: Some(output) }
+            }
+            UserAction::Race { setup } => {
+                let report = crate::race::run_race(&mut self.apiserver, setup);
+                let message = match (report.winner, report.loser_final_status) {
+                    (Some(winner), Some(status)) => format!("client {winner:?} wrote first; client B ended with {status}"),
+                    _ => format!("the race could not start: deployment \"{}\" could not be read", setup.name),
+                };
+                let status_code = report.steps.last().map(|step| step.status_code);
+                self.last_race = Some(report);
+                ActionOutcome { status_code, message, body: None, console: None }
+            }
+            UserAction::Delete { resource, namespace, name } => {
+                let kind = Resource::from_name(resource).ok_or_else(|| PlaygroundError::UnknownResource(resource.clone()))?;
+                let response = self.apiserver.handle(ApiRequest::Delete {
+                    resource: kind,
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                });
+                outcome(&response, format!("{} \"{name}\" deleted", kind.qualified_resource()))
+            }
+        };
+        self.actions.push(TimedAction { at_ms, action });
+        Ok(outcome)
+    }
+
+    fn kubectl_apply(&mut self, manifest: &str) -> ActionOutcome {
+        let results = apiserver::client::apply(&mut self.apiserver, manifest, "manifest.yaml");
+        let message = results.iter().map(|result| result.kubectl_line.as_str()).collect::<Vec<_>>().join("\n");
+        // The first failure decides the status shown; otherwise the last answer.
+        let decisive = results.iter().find(|result| !result.response.is_success()).or(results.last());
+        ActionOutcome {
+            status_code: decisive.map(|result| result.response.status_code),
+            message,
+            body: decisive.map(|result| result.response.body_json()),
+            console: None,
+        }
+    }
+
+    /// What the UI draws this frame.
+    pub fn view(&self) -> PlaygroundView {
+        PlaygroundView { cluster: self.cluster.borrow().view() }
+    }
+
+    /// The keys under `/registry` in `member`'s own store (the leader's, or the
+    /// first running member's, when `None`), at `revision` (0 = latest).
+    pub fn registry_keys(&self, member: Option<MemberId>) -> Vec<RegistryEntry> {
+        self.registry_keys_at(member, 0).unwrap_or_default()
+    }
+
+    /// Like [`Playground::registry_keys`], at a past revision; `Err` carries
+    /// etcd's message (compacted or future revision).
+    pub fn registry_keys_at(&self, member: Option<MemberId>, revision: i64) -> Result<Vec<RegistryEntry>, String> {
+        let cluster = self.cluster.borrow();
+        let member = member.or_else(|| self.default_member(&cluster)).ok_or("no member is running")?;
+        let store = cluster.store(member).ok_or("that member is not running")?;
+        let prefix = b"/registry/".to_vec();
+        let request = mvcc::RangeRequest {
+            range_end: mvcc::prefix_end(&prefix),
+            key: prefix,
+            revision,
+            ..mvcc::RangeRequest::default()
+        };
+        let response = store.range(&request).map_err(|error| error.to_string())?;
+        Ok(response
+            .kvs
+            .into_iter()
+            .map(|kv| RegistryEntry {
+                key: String::from_utf8_lossy(&kv.key).into_owned(),
+                create_revision: kv.create_revision,
+                mod_revision: kv.mod_revision,
+                version: kv.version,
+                value: kv.value,
+            })
+            .collect())
+    }
+
+    /// The store revision and compaction revision of `member` (see
+    /// [`Playground::registry_keys`] for which member `None` means).
+    pub fn store_revisions(&self, member: Option<MemberId>) -> Option<(i64, i64)> {
+        let cluster = self.cluster.borrow();
+        let member = member.or_else(|| self.default_member(&cluster))?;
+        cluster.store(member).map(|store| (store.revision(), store.compact_revision()))
+    }
+
+    fn default_member(&self, cluster: &Cluster) -> Option<MemberId> {
+        let view = cluster.view();
+        view.leader.or_else(|| view.members.iter().find(|member| member.running).map(|member| member.id))
+    }
+
+    /// A hash of everything that happened, equal for equal runs.
+    pub fn trace_hash(&self) -> u64 {
+        self.cluster.borrow().trace_hash()
+    }
+
+    /// Tab-completion candidates for a console line. Keys come from a copy of
+    /// the default member's store, so completing never moves virtual time
+    /// (it is not an action and must not change the run).
+    pub fn complete(&self, line: &str, cursor: usize) -> Vec<String> {
+        let store = {
+            let cluster = self.cluster.borrow();
+            self.default_member(&cluster).and_then(|member| cluster.store(member).cloned()).unwrap_or_default()
+        };
+        let mut backend = console::SingleMemberBackend::with_store(store);
+        console::complete(line, cursor, &mut backend)
+    }
+
+    /// The newest cluster events (messages, elections, commits, applies, client requests), oldest first.
+    pub fn recent_events(&self, count: usize) -> Vec<cluster::TraceRecord> {
+        self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
+        let log = self.trace_log.borrow();
+        let skip = log.records().len().saturating_sub(count);
+        log.records().skip(skip).cloned().collect()
+    }
+
+    /// The last concurrent-update race, step by step.
+    pub fn last_race(&self) -> Option<&crate::race::RaceReport> {
+        self.last_race.as_ref()
+    }
+
+    /// The apiserver, for panels that show its traces.
+    pub fn apiserver(&self) -> &ApiServer {
+        &self.apiserver
+    }
+}
+
+fn outcome(response: &ApiResponse, success: String) -> ActionOutcome {
+    let message = match response.status() {
+        Some(status) if !response.is_success() => status.message.clone(),
+        _ => {
+            let name = response
+                .object()
+                .and_then(|object| {
+                    let kind = object.get("kind")?.as_str()?.to_ascii_lowercase();
+                    let name = object.pointer("/metadata/name")?.as_str()?;
+                    Some(format!("{kind}/{name} "))
+                })
+                .unwrap_or_default();
+            format!("{name}{success}")
+        }
+    };
+    ActionOutcome { status_code: Some(response.status_code), message, body: Some(response.body_json()), console: None }
+}

@@ -1,0 +1,93 @@
+//! The console: type `etcdctl ...` as in a shell next to a real cluster.
+//! Enter runs the line, ↑/↓ walk the history, Tab completes commands, flags
+//! and keys.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// One command and what it printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TerminalEntry {
+    pub line: String,
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+/// What the app does for the terminal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TerminalRequest {
+    Run(String),
+    HistoryUp(String),
+    HistoryDown,
+    Complete(String),
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct TerminalProps {
+    /// Everything run so far, oldest first (the app keeps the last few hundred).
+    pub entries: Vec<TerminalEntry>,
+    /// The text of the input line (the app owns it so history and completion can set it).
+    pub input: String,
+    /// Candidates from the last Tab when there was more than one.
+    #[prop_or_default]
+    pub candidates: Vec<String>,
+    pub on_request: Callback<TerminalRequest>,
+    pub on_input: Callback<String>,
+}
+
+#[component]
+pub fn Terminal(props: &TerminalProps) -> Html {
+    let on_input = props.on_input.reform(|event: InputEvent| {
+        event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .unwrap_or_default()
+    });
+    let on_keydown = {
+        let on_request = props.on_request.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            // Read the field itself: typing does not re-render, so props may lag.
+            let input = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .map(|input| input.value())
+                .unwrap_or_default();
+            let request = match event.key().as_str() {
+                "Enter" => TerminalRequest::Run(input.clone()),
+                "ArrowUp" => TerminalRequest::HistoryUp(input.clone()),
+                "ArrowDown" => TerminalRequest::HistoryDown,
+                "Tab" => TerminalRequest::Complete(input.clone()),
+                _ => return,
+            };
+            event.prevent_default();
+            on_request.emit(request);
+        })
+    };
+    let entries = props.entries.iter().map(|entry| {
+        html! {
+            <div class="terminal-entry" data-testid="terminal-entry">
+                <div class="terminal-line">{ "$ " }{ &entry.line }</div>
+                if !entry.stdout.is_empty() { <pre class="terminal-stdout">{ &entry.stdout }</pre> }
+                if !entry.stderr.is_empty() { <pre class="terminal-stderr">{ &entry.stderr }</pre> }
+            </div>
+        }
+    });
+    html! {
+        <section class="panel terminal" data-testid="terminal">
+            <h2>{ "Console" }</h2>
+            <p class="hint">{ "etcdctl 3.4 against the simulated members: member 1 is 127.0.0.1:2379, member 2 127.0.0.1:22379, member 3 127.0.0.1:32379. \
+                Try: etcdctl get /registry --prefix --keys-only, etcdctl endpoint status --cluster -w table" }</p>
+            <div class="terminal-output">{ for entries }</div>
+            if !props.candidates.is_empty() {
+                <div class="terminal-candidates" data-testid="terminal-candidates">{ props.candidates.join("  ") }</div>
+            }
+            <div class="terminal-prompt">
+                { "$ " }
+                <input data-testid="terminal-input" spellcheck="false" autocomplete="off" value={props.input.clone()}
+                    oninput={on_input} onkeydown={on_keydown} placeholder="etcdctl get /registry --prefix --keys-only" />
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,201 @@
+//! The playground page in a real browser: the live simulation drawn, and the
+//! user's clicks reaching it. No sleeps: time moves only through the app's
+//! own messages, and `yew::scheduler::flush()` renders.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web::app::{App, AppProps};
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount(seed: u64) -> Element {
+    let document = web_sys::window().and_then(|window| window.document()).expect("a browser document");
+    let root = document.create_element("div").expect("create a root element");
+    document.body().expect("a body").append_child(&root).expect("append root");
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed }).render();
+    root
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector).expect("valid selector").unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn find_all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length()).filter_map(|index| list.item(index)).filter_map(|node| node.dyn_into::<Element>().ok()).collect()
+}
+
+fn click(element: &Element) {
+    // SVG elements are not HtmlElements: dispatch a real click event instead.
+    match element.dyn_ref::<HtmlElement>() {
+        Some(html) => html.click(),
+        None => {
+            let init = web_sys::MouseEventInit::new();
+            init.set_bubbles(true);
+            let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("a click event");
+            element.dispatch_event(&event).expect("dispatch");
+        }
+    }
+}
+
+fn text(element: &Element) -> String {
+    element.text_content().unwrap_or_default()
+}
+
+fn roles(root: &Element) -> Vec<String> {
+    find_all(root, "[data-testid^='member-'] [data-testid='role']").iter().map(text).collect()
+}
+
+/// Steps until a leader exists (bounded), the way a user presses → repeatedly.
+async fn step_until_leader(root: &Element) {
+    for _ in 0..5_000 {
+        if roles(root).iter().any(|role| role == "leader") {
+            return;
+        }
+        click(&find(root, "[data-testid='step']"));
+        yew::scheduler::flush().await;
+    }
+    panic!("no leader after 5,000 steps: roles {:?}", roles(root));
+}
+
+/// Steps until the apiserver has written the `default` namespace (bounded).
+async fn step_until_default_namespace(root: &Element) {
+    step_until_leader(root).await;
+    for _ in 0..5_000 {
+        if root.query_selector("[data-key='/registry/namespaces/default']").ok().flatten().is_some() {
+            return;
+        }
+        click(&find(root, "[data-testid='step']"));
+        yew::scheduler::flush().await;
+    }
+    panic!("the apiserver never wrote /registry/namespaces/default");
+}
+
+#[wasm_bindgen_test]
+async fn three_members_start_as_followers_and_elect_one_leader_by_stepping() {
+    let root = mount(1);
+    yew::scheduler::flush().await;
+    assert_eq!(roles(&root).len(), 3);
+    assert_eq!(text(&find(&root, "[data-testid='clock']")), "0.000 s");
+
+    step_until_leader(&root).await;
+    let roles = roles(&root);
+    assert_eq!(roles.iter().filter(|role| *role == "leader").count(), 1, "{roles:?}");
+    assert_ne!(text(&find(&root, "[data-testid='clock']")), "0.000 s");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_member_crashes_it_and_clicking_again_restarts_it() {
+    let root = mount(2);
+    yew::scheduler::flush().await;
+    let member = find(&root, "[data-testid='member-2']");
+    click(&member);
+    yew::scheduler::flush().await;
+    assert_eq!(text(&find(&root, "[data-testid='member-2'] [data-testid='role']")), "crashed");
+
+    click(&find(&root, "[data-testid='member-2']"));
+    yew::scheduler::flush().await;
+    assert_ne!(text(&find(&root, "[data-testid='member-2'] [data-testid='role']")), "crashed");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_applied_deployment_appears_in_the_registry_tree() {
+    let root = mount(3);
+    yew::scheduler::flush().await;
+    step_until_default_namespace(&root).await;
+
+    click(&find(&root, "[data-testid='apply']"));
+    yew::scheduler::flush().await;
+    let result = text(&find(&root, "[data-testid='apply-result']"));
+    assert!(result.contains("201") && result.contains("deployment.apps/web created"), "{result}");
+
+    let key = find(&root, "[data-key='/registry/deployments/default/web']");
+    click(&key);
+    yew::scheduler::flush().await;
+    let value = text(&find(&root, "[data-testid='registry-value']"));
+    assert!(value.contains("\"kind\": \"Deployment\""), "{value}");
+    assert!(value.contains("mod_revision"), "{value}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_manifest_shows_a_kubernetes_error_and_changes_nothing() {
+    let root = mount(4);
+    yew::scheduler::flush().await;
+    step_until_leader(&root).await;
+    let keys_before = find_all(&root, "[data-testid='registry-key']").len();
+
+    let area: web_sys::HtmlTextAreaElement = find(&root, "[data-testid='manifest']").dyn_into().expect("a textarea");
+    area.set_value("kind: [unclosed");
+    area.dispatch_event(&web_sys::InputEvent::new("input").expect("an input event")).expect("dispatch");
+    yew::scheduler::flush().await;
+    click(&find(&root, "[data-testid='apply']"));
+    yew::scheduler::flush().await;
+
+    let banner = text(&find(&root, "[data-testid='banner']"));
+    assert!(!banner.is_empty());
+    let result = text(&find(&root, "[data-testid='apply-result']"));
+    assert!(result.starts_with("400"), "{result}");
+    assert_eq!(find_all(&root, "[data-testid='registry-key']").len(), keys_before);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_race_lab_shows_the_loser_getting_409_and_retrying() {
+    let root = mount(5);
+    yew::scheduler::flush().await;
+    step_until_default_namespace(&root).await;
+    click(&find(&root, "[data-testid='apply']"));
+    yew::scheduler::flush().await;
+
+    click(&find(&root, "[data-testid='race-run']"));
+    yew::scheduler::flush().await;
+    let steps: Vec<String> = find_all(&root, "[data-testid='race-step']").iter().map(text).collect();
+    assert_eq!(steps.len(), 6, "{steps:?}");
+    assert!(steps[3].starts_with("BPUT") && steps[3].contains("409"), "{steps:?}");
+    let summary = text(&find(&root, "[data-testid='race-summary']"));
+    assert!(summary.contains("retried: 200"), "{summary}");
+    root.remove();
+}
+
+async fn type_line(root: &Element, line: &str, key: &str) {
+    let input: web_sys::HtmlInputElement = find(root, "[data-testid='terminal-input']").dyn_into().expect("an input");
+    input.set_value(line);
+    input.dispatch_event(&web_sys::InputEvent::new("input").expect("an input event")).expect("dispatch");
+    yew::scheduler::flush().await;
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a keydown");
+    input.dispatch_event(&event).expect("dispatch");
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn etcdctl_in_the_console_lists_keys_completes_and_recalls_history() {
+    let root = mount(6);
+    yew::scheduler::flush().await;
+    step_until_default_namespace(&root).await;
+
+    type_line(&root, "etcdctl get /registry/namespaces/ --prefix --keys-only", "Enter").await;
+    let output = text(&find(&root, "[data-testid='terminal-entry']"));
+    assert!(output.contains("/registry/namespaces/default"), "{output}");
+    assert!(output.contains("/registry/namespaces/kube-system"), "{output}");
+
+    type_line(&root, "etcdctl endpoint sta", "Tab").await;
+    let input: web_sys::HtmlInputElement = find(&root, "[data-testid='terminal-input']").dyn_into().expect("an input");
+    assert_eq!(input.value(), "etcdctl endpoint status");
+
+    type_line(&root, "", "ArrowUp").await;
+    assert_eq!(input.value(), "etcdctl get /registry/namespaces/ --prefix --keys-only");
+
+    type_line(&root, "etcdctl frobnicate", "Enter").await;
+    let entries = find_all(&root, "[data-testid='terminal-entry']");
+    let last = text(entries.last().expect("two entries"));
+    assert!(last.contains("unknown command \"frobnicate\""), "{last}");
+    root.remove();
+}

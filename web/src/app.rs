@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::panels::cluster_diagram::ClusterDiagram;
+use crate::persistence::{self, Start};
 use crate::panels::event_log::{EventLog, EVENTS_SHOWN};
 use crate::panels::object_editor::ObjectEditor;
 use crate::panels::partition_editor::PartitionEditor;
@@ -27,6 +28,9 @@ use crate::panels::time_controls::TimeControls;
 
 /// Console lines kept for ↑/↓ and commands kept on screen.
 const TERMINAL_HISTORY_ENTRIES: usize = 200;
+
+/// Autosave every 2 s of wall time while playing (and after every action).
+const AUTOSAVE_EVERY_FRAMES: u32 = 40;
 
 /// Wall-clock milliseconds between two frames of the ticker.
 pub const FRAME_MS: u32 = 50;
@@ -40,6 +44,9 @@ pub struct AppProps {
     /// The run's seed.
     #[prop_or(1)]
     pub seed: u64,
+    /// Read share links and the autosave at start, and autosave (tests turn this off).
+    #[prop_or(false)]
+    pub persist: bool,
 }
 
 /// Everything the user can ask for.
@@ -61,6 +68,8 @@ pub enum Msg {
     /// Start a new run with this many members.
     Reset(u8),
     Registry(RegistrySelection),
+    /// Put the run in the address bar as a share link.
+    Share,
     Terminal(TerminalRequest),
     TerminalInput(String),
     DismissBanner,
@@ -76,6 +85,10 @@ pub struct Banner {
 /// The playground page.
 pub struct App {
     playground: Playground,
+    persist: bool,
+    /// Autosave while time plays (off after opening a link, until the user acts).
+    autosave_ticks: bool,
+    frames_since_save: u32,
     seed: u64,
     playing: bool,
     speed: f64,
@@ -96,12 +109,40 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let seed = ctx.props().seed;
+        let fresh = || Playground::new(PlaygroundConfig { seed, member_count: 3 });
+        // A shared run opens paused at the author's moment. After a link (good
+        // or bad) only the user's own actions autosave, so opening a link
+        // never overwrites their autosaved work by itself.
+        let mut playing = ctx.props().autoplay;
+        let mut autosave_ticks = ctx.props().persist;
+        let (playground, banner) = if ctx.props().persist {
+            match persistence::start() {
+                Start::FromLink(playground) => {
+                    playing = false;
+                    autosave_ticks = false;
+                    let text = "Opened a shared run, paused where its author was. Press play to go on.".to_string();
+                    (playground, Some(Banner { is_error: false, text }))
+                }
+                Start::BadLink(error) => {
+                    autosave_ticks = false;
+                    let text = format!("{error}. Started a fresh playground; your autosaved work was not touched.");
+                    (fresh(), Some(Banner { is_error: true, text }))
+                }
+                Start::FromAutosave(playground) => (playground, Some(Banner { is_error: false, text: "Restored your last session.".into() })),
+                Start::Fresh => (fresh(), None),
+            }
+        } else {
+            (fresh(), None)
+        };
         App {
-            playground: Playground::new(PlaygroundConfig { seed, member_count: 3 }),
+            playground,
             seed,
-            playing: ctx.props().autoplay,
+            playing,
             speed: 1.0,
-            banner: None,
+            banner,
+            autosave_ticks,
+            persist: ctx.props().persist,
+            frames_since_save: 0,
             registry: RegistrySelection::default(),
             last_apply: None,
             terminal_entries: Vec::new(),
@@ -136,6 +177,11 @@ impl Component for App {
                 }
                 let virtual_ms = (f64::from(FRAME_MS) * self.speed).round().max(1.0) as u64;
                 self.playground.advance(virtual_ms);
+                self.frames_since_save += 1;
+                if self.autosave_ticks && self.frames_since_save >= AUTOSAVE_EVERY_FRAMES {
+                    self.frames_since_save = 0;
+                    persistence::autosave(&self.playground.scenario());
+                }
             }
             Msg::TogglePlay => self.playing = !self.playing,
             Msg::Step => {
@@ -161,6 +207,16 @@ impl Component for App {
                 Err(error) => self.banner = Some(Banner { is_error: true, text: error.to_string() }),
             },
             Msg::Registry(selection) => self.registry = selection,
+            Msg::Share => {
+                let scenario = self.playground.scenario();
+                self.banner = Some(match persistence::share(&scenario) {
+                    Some(link) => Banner {
+                        is_error: false,
+                        text: format!("The address bar now holds a link to this run ({} characters): copy it to share exactly what you see.", link.len()),
+                    },
+                    None => Banner { is_error: true, text: "Could not write the link into the address bar.".into() },
+                });
+            }
             Msg::TerminalInput(text) => {
                 self.terminal_input = text;
                 return false;
@@ -187,6 +243,8 @@ impl Component for App {
                 <header class="app-header">
                     <h1>{ "Kubernetes on etcd" }</h1>
                     <p class="tagline">{ "An etcd cluster and a kube-apiserver running in your browser tab." }</p>
+                    <button data-testid="share" onclick={link.callback(|_| Msg::Share)}
+                        title="Put a link to this run in the address bar: it replays exactly what you see, on any machine">{ "Share link" }</button>
                 </header>
                 if let Some(banner) = &self.banner {
                     <div class={classes!("banner", if banner.is_error { "banner-error" } else { "banner-info" })}
@@ -269,6 +327,14 @@ impl App {
     }
 
     fn apply(&mut self, action: UserAction) {
+        self.apply_without_save(action);
+        if self.persist {
+            self.autosave_ticks = true;
+            persistence::autosave(&self.playground.scenario());
+        }
+    }
+
+    fn apply_without_save(&mut self, action: UserAction) {
         let is_apply = matches!(action, UserAction::Apply { .. });
         match self.playground.apply(action) {
             Ok(outcome) => {

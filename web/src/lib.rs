@@ -8,9 +8,10 @@
 pub mod app;
 pub mod panels;
 pub mod panic_banner;
+pub mod persistence;
 
 /// Mounts the playground on `<body>` after installing the panic banner.
 pub fn start() {
     panic_banner::install();
-    yew::Renderer::<app::App>::with_props(app::AppProps { autoplay: true, seed: 1 }).render();
+    yew::Renderer::<app::App>::with_props(app::AppProps { autoplay: true, seed: 1, persist: true }).render();
 }

@@ -14,7 +14,7 @@ fn mount(seed: u64) -> Element {
     let document = web_sys::window().and_then(|window| window.document()).expect("a browser document");
     let root = document.create_element("div").expect("create a root element");
     document.body().expect("a body").append_child(&root).expect("append root");
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed }).render();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed, persist: false }).render();
     root
 }
 

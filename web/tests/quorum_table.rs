@@ -13,7 +13,7 @@ fn mount_app() -> Element {
     let document = gloo_document();
     let root = document.create_element("div").expect("create a root element");
     document.body().expect("the test page has a body").append_child(&root).expect("append root");
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed: 1 }).render();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed: 1, persist: false }).render();
     root
 }
 

@@ -19,6 +19,7 @@
 //! ```
 
 mod etcd_client;
+pub mod link;
 mod etcdctl_backend;
 mod playground;
 mod race;

@@ -100,6 +100,22 @@ impl Browser {
         self.command("POST", "/execute/sync", Some(&json!({"script": script, "args": []})))
     }
 
+    /// Runs asynchronous JavaScript: the script calls `arguments[0](result)`
+    /// when done (bounded by the 30 s script timeout).
+    pub fn execute_async(&self, script: &str) -> Result<Value> {
+        self.command("POST", "/execute/async", Some(&json!({"script": script, "args": []})))
+    }
+
+    /// Waits (bounded) until the virtual clock shown by the page reaches `seconds`.
+    pub fn wait_for_virtual_seconds(&self, seconds: f64) -> Result<()> {
+        let script = format!(
+            "const done = arguments[0]; const check = () => {{ \
+               const clock = document.querySelector(\"[data-testid='clock']\"); \
+               if (clock && parseFloat(clock.textContent) >= {seconds}) {{ done(true); }} else {{ requestAnimationFrame(check); }} }}; check();"
+        );
+        self.execute_async(&script).map(drop)
+    }
+
     /// A PNG of the visible page.
     pub fn screenshot_png(&self) -> Result<Vec<u8>> {
         let value = self.command("GET", "/screenshot", None)?;

@@ -16,6 +16,9 @@ use crate::scenario::{Scenario, TimedAction, UserAction, SCENARIO_FORMAT_VERSION
 
 /// How often the controllers and the apiserver's housekeeping run.
 const CONTROLLER_PERIOD_MS: u64 = 200;
+/// One-way network latency between members (each message draws from this range).
+pub const NETWORK_LATENCY_MS_MIN: u64 = 10;
+pub const NETWORK_LATENCY_MS_MAX: u64 = 30;
 /// The nodes the kubelet stand-ins register.
 const NODE_NAMES: [&str; 2] = ["node-1", "node-2"];
 
@@ -106,7 +109,15 @@ impl Playground {
     /// A fresh run, or the reason the configuration is invalid.
     pub fn try_new(config: PlaygroundConfig) -> Result<Playground, PlaygroundError> {
         let members = MemberCount::new(config.member_count)?;
-        let cluster_config = ClusterConfig { seed: config.seed, member_count: u64::from(members.get()), ..ClusterConfig::default() };
+        let cluster_config = ClusterConfig {
+            seed: config.seed,
+            member_count: u64::from(members.get()),
+            // A cross-zone network rather than a LAN: slow enough that every
+            // RPC can be watched travelling at 0.1x to 1x speed.
+            latency_ms_min: NETWORK_LATENCY_MS_MIN,
+            latency_ms_max: NETWORK_LATENCY_MS_MAX,
+            ..ClusterConfig::default()
+        };
         let cluster = Rc::new(RefCell::new(Cluster::new(cluster_config)));
         let trace_log = Rc::new(RefCell::new(TraceLog::default()));
         let apiserver = ApiServer::new(

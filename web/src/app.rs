@@ -261,7 +261,7 @@ impl Component for App {
                     <div class="column">
                         <ClusterDiagram view={view.cluster.clone()}
                             on_member={link.callback(Msg::ToggleMember)}
-                            on_drop_message={link.callback(|message| Msg::Fault(FaultAction::DropMessage { message }))} />
+                            on_message={link.callback(Msg::Fault)} />
                         <PartitionEditor members={member_ids.clone()} links={view.cluster.links.clone()}
                             on_fault={link.callback(Msg::Fault)} />
                         <EventLog records={self.playground.recent_events(EVENTS_SHOWN * 8)} />

@@ -199,3 +199,36 @@ async fn etcdctl_in_the_console_lists_keys_completes_and_recalls_history() {
     assert!(last.contains("unknown command \"frobnicate\""), "{last}");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn adding_a_member_grows_the_cluster_and_a_held_message_stays_in_flight() {
+    let root = mount(7);
+    yew::scheduler::flush().await;
+    step_until_leader(&root).await;
+    click(&find(&root, "[data-testid='add-member']"));
+    yew::scheduler::flush().await;
+    assert_eq!(roles(&root).len(), 4, "{:?}", roles(&root));
+    assert!(root.query_selector("[data-testid='member-4']").ok().flatten().is_some());
+
+    // Step until a message is in flight, select it and hold it.
+    for _ in 0..5_000 {
+        if root.query_selector("[data-testid='message']").ok().flatten().is_some() {
+            break;
+        }
+        click(&find(&root, "[data-testid='step']"));
+        yew::scheduler::flush().await;
+    }
+    click(&find(&root, "[data-testid='message']"));
+    yew::scheduler::flush().await;
+    click(&find(&root, "[data-testid='hold-message']"));
+    yew::scheduler::flush().await;
+    assert!(root.query_selector("circle.message.held").ok().flatten().is_some(), "the held message is drawn as held");
+    for _ in 0..50 {
+        click(&find(&root, "[data-testid='step']"));
+    }
+    yew::scheduler::flush().await;
+    assert!(root.query_selector("circle.message.held").ok().flatten().is_some(), "a held message is not delivered");
+    click(&find(&root, "[data-testid='release-message']"));
+    yew::scheduler::flush().await;
+    root.remove();
+}

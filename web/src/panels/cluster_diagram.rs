@@ -1,7 +1,7 @@
 //! The cluster as an SVG: members on a circle, links, and every message in
 //! flight as a dot travelling from sender to receiver.
 
-use cluster::{ClusterView, LinkState, MemberId, MemberView, MessageId, Role};
+use cluster::{ClusterView, FaultAction, LinkState, MemberId, MemberView, MessageId, Role};
 use yew::prelude::*;
 
 const CENTER_X: f64 = 220.0;
@@ -14,8 +14,8 @@ pub struct ClusterDiagramProps {
     pub view: ClusterView,
     /// Click on a member: crash it, or restart it if crashed.
     pub on_member: Callback<MemberId>,
-    /// Click on a message in flight: drop it.
-    pub on_drop_message: Callback<MessageId>,
+    /// Hold, release or drop a message in flight.
+    pub on_message: Callback<FaultAction>,
 }
 
 /// Where member `index` of `count` sits.
@@ -40,6 +40,7 @@ pub fn role_label(member: &MemberView) -> &'static str {
 
 #[component]
 pub fn ClusterDiagram(props: &ClusterDiagramProps) -> Html {
+    let selected_message = use_state(|| None::<MessageId>);
     let view = &props.view;
     let count = view.members.len();
     let position_of = |id: MemberId| {
@@ -61,11 +62,14 @@ pub fn ClusterDiagram(props: &ClusterDiagramProps) -> Html {
         let progress = (view.now_ms.saturating_sub(message.sent_ms) as f64 / span).clamp(0.0, 1.0);
         let (x, y) = (x1 + (x2 - x1) * progress, y1 + (y2 - y1) * progress);
         let id = message.id;
-        let on_click = props.on_drop_message.reform(move |_: MouseEvent| id);
+        let on_click = {
+            let selected_message = selected_message.clone();
+            Callback::from(move |_: MouseEvent| selected_message.set(Some(id)))
+        };
         Some(html! {
             <circle class={classes!("message", message.held.then_some("held"))} cx={x.to_string()} cy={y.to_string()} r="6"
                 data-testid="message" onclick={on_click}>
-                <title>{ format!("{} {} → {}: {} (click to drop)", message.kind, message.from, message.to, message.summary) }</title>
+                <title>{ format!("{} {} → {}: {} (click to hold, release or drop it)", message.kind, message.from, message.to, message.summary) }</title>
             </circle>
         })
     });
@@ -95,13 +99,32 @@ pub fn ClusterDiagram(props: &ClusterDiagramProps) -> Html {
     html! {
         <section class="panel cluster" data-testid="cluster">
             <h2>{ "etcd cluster" }</h2>
-            <p class="hint">{ format!("Leader: {leader}. Click a member to crash or restart it, a message to drop it. ") }
+            <p class="hint">{ format!("Leader: {leader}. Click a member to crash or restart it, a message to hold or drop it. ") }
                 { "c = commit index, a = applied index, r = store revision." }</p>
             <svg viewBox="0 0 440 380" class="cluster-svg" role="img" aria-label="etcd members and messages in flight">
                 { for cut_links }
                 { for members }
                 { for messages }
             </svg>
+            { for selected_message.and_then(|id| view.messages.iter().find(|message| message.id == id)).map(|message| {
+                let id = message.id;
+                let act = |fault: FaultAction| {
+                    let on_message = props.on_message.clone();
+                    Callback::from(move |_: MouseEvent| on_message.emit(fault.clone()))
+                };
+                html! {
+                    <div class="message-actions" data-testid="message-actions">
+                        { format!("{} {} → {}: {} ", message.kind, message.from, message.to, message.summary) }
+                        if message.held {
+                            <button data-testid="release-message" onclick={act(FaultAction::ReleaseMessage { message: id })}>{ "Release" }</button>
+                        } else {
+                            <button data-testid="hold-message" onclick={act(FaultAction::HoldMessage { message: id })}
+                                title="Keep it in flight until released">{ "Hold" }</button>
+                        }
+                        <button data-testid="drop-message" onclick={act(FaultAction::DropMessage { message: id })}>{ "Drop" }</button>
+                    </div>
+                }
+            }) }
         </section>
     }
 }

@@ -41,7 +41,10 @@ pub fn start() -> Start {
 fn load_autosave() -> Option<Scenario> {
     let storage = window()?.local_storage().ok()??;
     let text = storage.get_item(AUTOSAVE_KEY).ok()??;
-    serde_json::from_str(&text).ok()
+    // Through a Value, as a share link is decoded: one deserializer for Scenario in the wasm
+    // instead of two (the &str one costs as much again).
+    let value: serde_json::Value = serde_json::from_slice(text.as_bytes()).ok()?;
+    serde_json::from_value(value).ok()
 }
 
 /// Saves the run (best effort: a full or disabled storage only loses the autosave).

@@ -39,7 +39,7 @@ fn looks_like_json(trimmed: &str) -> bool {
 pub fn parse_manifests(text: &str) -> Result<Vec<Value>, Status> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        return match serde_json::from_str::<Value>(trimmed) {
+        return match serde_json::from_slice::<Value>(trimmed.as_bytes()) {
             Ok(value) => Ok(vec![value]),
             Err(error) if error.is_eof() => {
                 // Go's encoding/json text for a cut-off document.

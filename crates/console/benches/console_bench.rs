@@ -1,5 +1,5 @@
 //! Speed of the console (release, native): how long typical command lines take end to end
-//! (split, resolve, clap, request, print), and completion. Run: `cargo bench -p console`.
+//! (split, resolve, flags, request, print), and completion. Run: `cargo bench -p console`.
 //! Figures are printed, never asserted.
 
 use std::time::Instant;

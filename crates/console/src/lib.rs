@@ -22,7 +22,7 @@
 //! - [`backend`]: the [`EtcdctlBackend`] trait (what a cluster must answer) and its types;
 //! - [`single_member`]: [`SingleMemberBackend`], one `mvcc::Store` with the reference ids;
 //! - [`words`]: shell word splitting (quotes, escapes, comments);
-//! - [`etcdctl`]: command resolution (cobra), flags (clap with pflag's texts), each command,
+//! - [`etcdctl`]: command resolution (cobra), flags (pflag's rules and texts), each command,
 //!   the printers, the txn input language, watch sessions;
 //! - [`completion`] and [`history`]: tab completion and ↑/↓ history as pure functions.
 

@@ -67,7 +67,7 @@ pub fn ObjectEditor(props: &ObjectEditorProps) -> Html {
 
 /// Indents JSON for reading; text that is not JSON is returned as is.
 pub fn pretty_json(text: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(text)
+    serde_json::from_slice::<serde_json::Value>(text.as_bytes())
         .ok()
         .and_then(|value| serde_json::to_string_pretty(&value).ok())
         .unwrap_or_else(|| text.to_string())

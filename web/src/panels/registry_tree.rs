@@ -66,7 +66,7 @@ fn count_keys(folder: &Folder<'_>) -> usize {
 /// non-printable bytes escaped (encrypted Secrets keep their `k8s:enc:` prefix).
 pub fn display_value(value: &[u8]) -> String {
     match std::str::from_utf8(value) {
-        Ok(text) if serde_json::from_str::<serde_json::Value>(text).is_ok() => pretty_json(text),
+        Ok(text) if serde_json::from_slice::<serde_json::Value>(text.as_bytes()).is_ok() => pretty_json(text),
         _ => value.escape_ascii().to_string(),
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! The flow of `etcdctl --endpoints=127.0.0.1:22379 get /a -w json`:
 //! 1. [`spec`]: resolve the command path like cobra (`get`; prefix matching, suggestions);
-//! 2. [`flags`]: parse the remaining words with clap, with pflag's error texts;
+//! 2. [`flags`]: split the remaining words into flags and positionals, with pflag's error texts;
 //! 3. validate like `get_command.go` (argument counts, `--sort-by`, `--consistency`, ...), each
 //!    failure with etcdctl's exit code (128 bad args, 4 bad feature, 3 bad txn input, 1 error);
 //! 4. call the [`EtcdctlBackend`];

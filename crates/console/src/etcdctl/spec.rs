@@ -1,4 +1,4 @@
-//! etcdctl 3.4.23's command tree and flags as data: the command resolver, the clap parser, the
+//! etcdctl 3.4.23's command tree and flags as data: the command resolver, the flag splitter, the
 //! usage texts and tab completion all read these tables, so they cannot disagree.
 //!
 //! Example: `etcdctl mem list` resolves like cobra with prefix matching: `mem` is the only root

@@ -31,43 +31,10 @@ pub fn update_with_retry(
     name: &str,
     cached: Option<Value>,
     max_attempts: u32,
-    mut mutate: impl FnMut(&mut Value),
+    mutate: impl FnMut(&mut Value),
 ) -> RetryOutcome {
-    let mut base = cached;
-    let mut attempts = 0;
-    loop {
-        let mut object = match base.take() {
-            Some(object) => object,
-            None => {
-                let fetched = api.handle(ApiRequest::Get {
-                    resource,
-                    namespace: namespace.map(str::to_string),
-                    name: name.to_string(),
-                });
-                match fetched.object() {
-                    Some(object) => object.clone(),
-                    None => {
-                        return RetryOutcome {
-                            response: fetched,
-                            attempts,
-                        }
-                    }
-                }
-            }
-        };
-        mutate(&mut object);
-        attempts += 1;
-        let response = api.handle(ApiRequest::Update {
-            namespace: namespace.map(str::to_string),
-            body: RequestBody::Object(object),
-        });
-        let conflicted = response
-            .status()
-            .is_some_and(|status| status.reason == "Conflict");
-        if !conflicted || attempts >= max_attempts.max(1) {
-            return RetryOutcome { response, attempts };
-        }
-    }
+    let target = Target { resource, namespace, name };
+    retry_on_conflict(api, target, cached, max_attempts, mutate, |namespace, body| ApiRequest::Update { namespace, body })
 }
 
 /// Like [`update_with_retry`] for the status subresource.
@@ -78,7 +45,28 @@ pub fn update_status_with_retry(
     name: &str,
     cached: Option<Value>,
     max_attempts: u32,
+    mutate: impl FnMut(&mut Value),
+) -> RetryOutcome {
+    let target = Target { resource, namespace, name };
+    retry_on_conflict(api, target, cached, max_attempts, mutate, |namespace, body| ApiRequest::UpdateStatus { namespace, body })
+}
+
+/// The object a retry loop works on.
+struct Target<'a> {
+    resource: Resource,
+    namespace: Option<&'a str>,
+    name: &'a str,
+}
+
+/// client-go's RetryOnConflict: GET (unless a copy is given), mutate, write
+/// with `write`, and start again from a fresh GET while the answer is 409 Conflict.
+fn retry_on_conflict(
+    api: &mut ApiServer,
+    target: Target<'_>,
+    cached: Option<Value>,
+    max_attempts: u32,
     mut mutate: impl FnMut(&mut Value),
+    write: impl Fn(Option<String>, RequestBody) -> ApiRequest,
 ) -> RetryOutcome {
     let mut base = cached;
     let mut attempts = 0;
@@ -87,30 +75,20 @@ pub fn update_status_with_retry(
             Some(object) => object,
             None => {
                 let fetched = api.handle(ApiRequest::Get {
-                    resource,
-                    namespace: namespace.map(str::to_string),
-                    name: name.to_string(),
+                    resource: target.resource,
+                    namespace: target.namespace.map(str::to_string),
+                    name: target.name.to_string(),
                 });
                 match fetched.object() {
                     Some(object) => object.clone(),
-                    None => {
-                        return RetryOutcome {
-                            response: fetched,
-                            attempts,
-                        }
-                    }
+                    None => return RetryOutcome { response: fetched, attempts },
                 }
             }
         };
         mutate(&mut object);
         attempts += 1;
-        let response = api.handle(ApiRequest::UpdateStatus {
-            namespace: namespace.map(str::to_string),
-            body: RequestBody::Object(object),
-        });
-        let conflicted = response
-            .status()
-            .is_some_and(|status| status.reason == "Conflict");
+        let response = api.handle(write(target.namespace.map(str::to_string), RequestBody::Object(object)));
+        let conflicted = response.status().is_some_and(|status| status.reason == "Conflict");
         if !conflicted || attempts >= max_attempts.max(1) {
             return RetryOutcome { response, attempts };
         }

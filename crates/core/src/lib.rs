@@ -16,3 +16,4 @@
 //! ```
 
 pub mod quorum;
+pub mod time;

@@ -62,7 +62,7 @@ impl ClusterEtcd {
     }
 
     fn is_running(&self, member: MemberId) -> bool {
-        self.cluster.borrow().view().members.iter().any(|view| view.id == member && view.running)
+        self.cluster.borrow().member_status(member).is_some()
     }
 
     fn call(&mut self, op: ClientOp) -> Result<ClientReply, EtcdError> {

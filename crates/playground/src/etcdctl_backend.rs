@@ -184,7 +184,7 @@ impl EtcdctlBackend for ClusterEtcdctl {
     }
 
     fn poll_watch(&mut self, handle: WatchHandle) -> WatchPoll {
-        let Some(&(member, id)) = self.watches.get(&handle) else {
+        let Some(&(member, _)) = self.watches.get(&handle) else {
             return if self.pending.remove(&handle).is_some() {
                 WatchPoll::Canceled("etcdserver: no leader".into())
             } else {
@@ -198,7 +198,6 @@ impl EtcdctlBackend for ClusterEtcdctl {
                 self.pending.entry(*owner).or_default().push(response);
             }
         }
-        let _ = id;
         let responses = self.pending.remove(&handle).unwrap_or_default();
         WatchPoll::Responses(responses.into_iter().map(|response| self.served(member, response)).collect())
     }

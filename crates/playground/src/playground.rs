@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use apiserver::controllers::ControllerManager;
 use apiserver::{ApiRequest, ApiResponse, ApiServer, ApiServerConfig, Resource};
-use cluster::{Cluster, ClusterConfig, ClusterError, ClusterView};
+use cluster::{Cluster, ClusterConfig, ClusterError, ClusterView, Role};
 use etcd_member::MemberId;
 use playground_core::quorum::{MemberCount, MemberCountError};
 use serde::{Deserialize, Serialize};
@@ -181,10 +181,7 @@ impl Playground {
             let next_stop_ms = target_ms.min(self.next_controller_run_ms.max(now_ms + 1));
             self.cluster.borrow_mut().advance(next_stop_ms - now_ms);
             self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
-            if self.now_ms() >= self.next_controller_run_ms {
-                self.run_controllers();
-                self.next_controller_run_ms = self.now_ms() + CONTROLLER_PERIOD_MS;
-            }
+            self.run_controllers_if_due();
         }
     }
 
@@ -193,15 +190,19 @@ impl Playground {
     pub fn step(&mut self) -> bool {
         let progressed = self.cluster.borrow_mut().step();
         self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
-        if self.now_ms() >= self.next_controller_run_ms {
-            self.run_controllers();
-            self.next_controller_run_ms = self.now_ms() + CONTROLLER_PERIOD_MS;
-        }
+        self.run_controllers_if_due();
         progressed
     }
 
     fn has_leader(&self) -> bool {
-        self.cluster.borrow().view().leader.is_some()
+        leader_of(&self.cluster.borrow()).is_some()
+    }
+
+    fn run_controllers_if_due(&mut self) {
+        if self.now_ms() >= self.next_controller_run_ms {
+            self.run_controllers();
+            self.next_controller_run_ms = self.now_ms() + CONTROLLER_PERIOD_MS;
+        }
     }
 
     fn run_controllers(&mut self) {
@@ -322,8 +323,7 @@ impl Playground {
     }
 
     fn default_member(&self, cluster: &Cluster) -> Option<MemberId> {
-        let view = cluster.view();
-        view.leader.or_else(|| view.members.iter().find(|member| member.running).map(|member| member.id))
+        leader_of(cluster).or_else(|| cluster.member_ids().into_iter().find(|member| cluster.member_status(*member).is_some()))
     }
 
     /// A hash of everything that happened, equal for equal runs.
@@ -360,6 +360,18 @@ impl Playground {
     pub fn apiserver(&self) -> &ApiServer {
         &self.apiserver
     }
+}
+
+/// The leader as `ClusterView::leader` names it (the running leader with the
+/// highest term), without building the whole view.
+fn leader_of(cluster: &Cluster) -> Option<MemberId> {
+    cluster
+        .member_ids()
+        .into_iter()
+        .filter_map(|member| cluster.member_status(member).map(|status| (status, member)))
+        .filter(|(status, _)| status.role == Role::Leader)
+        .max_by_key(|(status, member)| (status.term, *member))
+        .map(|(_, member)| member)
 }
 
 fn outcome(response: &ApiResponse, success: String) -> ActionOutcome {

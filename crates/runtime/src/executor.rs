@@ -257,26 +257,7 @@ impl RuntimeState {
     }
 
     pub(crate) fn advance_to(&self, deadline: SimInstant) {
-        let mut instants: u64 = 0;
-        loop {
-            self.run_ready();
-            match self.next_timer() {
-                Some(next) if next <= deadline => {
-                    instants += 1;
-                    assert!(instants < MAX_TIMER_INSTANTS_PER_ADVANCE, "sim-runtime: timer storm");
-                    if next > self.now() {
-                        self.now.set(next);
-                    }
-                    self.fire_due_timers();
-                }
-                _ => break,
-            }
-        }
-        if deadline > self.now() {
-            self.now.set(deadline);
-        }
-        self.fire_due_timers();
-        self.run_ready();
+        self.advance_until(deadline, &mut || false);
     }
 
     /// Like `advance_to`, but stops at the first timer instant after which

@@ -4,8 +4,9 @@
 //! key and ends with the tombstone that deletes it; after the last tombstone an empty
 //! generation is open. Unlike etcd, which keeps values in a separate revision-keyed backend, each
 //! revision here carries its value, version, creation revision and lease inline, in one vector
-//! per key: the index *is* the history, a read at any revision is one map lookup plus a binary
-//! search, and a key with a single revision costs one allocation besides its key and value.
+//! per key: the index *is* the history, a read at any revision is one map lookup plus an
+//! interpolation search (usually one probe), and a key with a single revision costs one allocation
+//! besides its key and value.
 //!
 //! ```text
 //! put(2.0) put(3.0) tombstone(4.0) put(5.0)   on key "k":
@@ -282,6 +283,84 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// `{2.0, 3.0, 4.0(t)} {6.0, 7.1, 9.0(t)} {12.0}`: two closed generations with a gap
+    /// between them, and an open one.
+    fn two_generations_and_an_open_one() -> KeyIndex {
+        let mut index = KeyIndex::default();
+        index.put(Revision::new(2, 0), Box::from(&b"a"[..]), 0);
+        index.put(Revision::new(3, 0), Box::from(&b"b"[..]), 0);
+        index.tombstone(Revision::new(4, 0));
+        index.put(Revision::new(6, 0), Box::from(&b"c"[..]), 0);
+        index.put(Revision::new(7, 1), Box::from(&b"d"[..]), 0);
+        index.tombstone(Revision::new(9, 0));
+        index.put(Revision::new(12, 0), Box::from(&b"e"[..]), 0);
+        index
+    }
+
+    /// What a read at `at` sees: (mod revision, version, create revision, value), or None.
+    fn visible(index: &KeyIndex, at: i64) -> Option<(i64, i64, i64, Vec<u8>)> {
+        index
+            .at(at)
+            .map(|entry| (entry.main, entry.version, entry.created, entry.value.to_vec()))
+    }
+
+    #[test]
+    fn a_read_finds_the_newest_revision_at_or_before_it_and_nothing_across_a_tombstone() {
+        let index = two_generations_and_an_open_one();
+        assert_eq!(index.describe(), "{2.0, 3.0, 4.0(t)} {6.0, 7.1, 9.0(t)} {12.0}");
+        // Before the first revision: no entry at all.
+        assert_eq!(index.last_at_or_before(1), None);
+        assert_eq!(visible(&index, 1), None);
+        // Exactly at the first revision, and between two puts of one generation.
+        assert_eq!(visible(&index, 2), Some((2, 1, 2, b"a".to_vec())));
+        assert_eq!(visible(&index, 3), Some((3, 2, 2, b"b".to_vec())));
+        // Exactly at a tombstone, and between generations: the tombstone is the newest entry,
+        // so the key does not exist.
+        assert_eq!(index.last_at_or_before(4), Some(2));
+        assert_eq!(index.last_at_or_before(5), Some(2));
+        assert_eq!(visible(&index, 4), None);
+        assert_eq!(visible(&index, 5), None);
+        // The second generation starts over: version 1, created at 6; a sub revision is found
+        // by its main revision.
+        assert_eq!(visible(&index, 6), Some((6, 1, 6, b"c".to_vec())));
+        assert_eq!(visible(&index, 7), Some((7, 2, 6, b"d".to_vec())));
+        assert_eq!(visible(&index, 8), Some((7, 2, 6, b"d".to_vec())));
+        assert_eq!(visible(&index, 9), None);
+        assert_eq!(visible(&index, 11), None);
+        // The open generation, at and long after its put.
+        assert_eq!(visible(&index, 12), Some((12, 1, 12, b"e".to_vec())));
+        assert_eq!(visible(&index, i64::MAX), Some((12, 1, 12, b"e".to_vec())));
+    }
+
+    #[test]
+    fn after_compaction_a_read_sees_what_it_saw_before_at_and_after_the_compaction_point() {
+        // compact(5): the first generation ended (4.0) before 5 and goes entirely.
+        let mut index = two_generations_and_an_open_one();
+        assert!(!index.compact(5));
+        assert_eq!(index.describe(), "{6.0, 7.1, 9.0(t)} {12.0}");
+        assert_eq!(index.last_at_or_before(5), None);
+        assert_eq!(visible(&index, 5), None);
+        assert_eq!(visible(&index, 6), Some((6, 1, 6, b"c".to_vec())));
+        assert_eq!(visible(&index, 10), None);
+
+        // compact(8): 7.1 is the newest revision <= 8 and stays, keeping version 2 and
+        // create revision 6 although the put at 6 is gone.
+        let mut index = two_generations_and_an_open_one();
+        assert!(!index.compact(8));
+        assert_eq!(index.describe(), "{7.1, 9.0(t)} {12.0}");
+        assert_eq!(visible(&index, 8), Some((7, 2, 6, b"d".to_vec())));
+        assert_eq!(visible(&index, 9), None);
+
+        // compact(9), exactly at a tombstone: only the tombstone would be left of its
+        // generation, so it goes too; the key does not exist at 9 either way.
+        let mut index = two_generations_and_an_open_one();
+        assert!(!index.compact(9));
+        assert_eq!(index.describe(), "{12.0}");
+        assert_eq!(visible(&index, 9), None);
+        assert_eq!(visible(&index, 11), None);
+        assert_eq!(visible(&index, 12), Some((12, 1, 12, b"e".to_vec())));
     }
 
     #[test]

@@ -301,15 +301,23 @@ mod tests {
 
     /// What a read at `at` sees: (mod revision, version, create revision, value), or None.
     fn visible(index: &KeyIndex, at: i64) -> Option<(i64, i64, i64, Vec<u8>)> {
-        index
-            .at(at)
-            .map(|entry| (entry.main, entry.version, entry.created, entry.value.to_vec()))
+        index.at(at).map(|entry| {
+            (
+                entry.main,
+                entry.version,
+                entry.created,
+                entry.value.to_vec(),
+            )
+        })
     }
 
     #[test]
     fn a_read_finds_the_newest_revision_at_or_before_it_and_nothing_across_a_tombstone() {
         let index = two_generations_and_an_open_one();
-        assert_eq!(index.describe(), "{2.0, 3.0, 4.0(t)} {6.0, 7.1, 9.0(t)} {12.0}");
+        assert_eq!(
+            index.describe(),
+            "{2.0, 3.0, 4.0(t)} {6.0, 7.1, 9.0(t)} {12.0}"
+        );
         // Before the first revision: no entry at all.
         assert_eq!(index.last_at_or_before(1), None);
         assert_eq!(visible(&index, 1), None);

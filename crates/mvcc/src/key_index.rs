@@ -269,18 +269,29 @@ mod tests {
     #[test]
     fn the_interpolation_search_finds_the_same_revision_as_a_binary_search() {
         for gaps in [&[1][..], &[1, 1, 1, 500], &[3, 1, 40, 2, 2, 9000, 1], &[7]] {
-            let index = history(gaps);
-            let last = index.entries.last().map_or(0, |entry| entry.main);
-            for at in 0..=last + 2 {
-                let expected = index
-                    .entries
-                    .partition_point(|entry| entry.main <= at)
-                    .checked_sub(1);
-                assert_eq!(
-                    index.last_at_or_before(at),
-                    expected,
-                    "gaps {gaps:?} at {at}"
-                );
+            let full = history(gaps);
+            let last = full.entries.last().map_or(0, |entry| entry.main);
+            // Compacted copies too: their history starts later than the key was created, and
+            // its first entry may be a put kept from an older generation.
+            let mut indexes = vec![full.clone()];
+            for compact_at in [last / 3, last / 2, last - 1] {
+                let mut compacted = full.clone();
+                compacted.compact(compact_at);
+                indexes.push(compacted);
+            }
+            for index in &indexes {
+                for at in 0..=last + 2 {
+                    let expected = index
+                        .entries
+                        .partition_point(|entry| entry.main <= at)
+                        .checked_sub(1);
+                    assert_eq!(
+                        index.last_at_or_before(at),
+                        expected,
+                        "gaps {gaps:?} at {at}, history {}",
+                        index.describe()
+                    );
+                }
             }
         }
     }

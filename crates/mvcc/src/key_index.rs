@@ -6,13 +6,15 @@
 //! revision here carries its value, version, creation revision and lease inline, in one vector
 //! per key: the index *is* the history, a read at any revision is one map lookup plus an
 //! interpolation search (usually one probe), and a key with a single revision costs one allocation
-//! besides its key and value.
+//! besides its key and value. Beside the vector, the index keeps the main revisions of its oldest
+//! and newest entry, so that a past read guesses where its entry is before touching the vector.
 //!
 //! ```text
 //! put(2.0) put(3.0) tombstone(4.0) put(5.0)   on key "k":
-//!   entries:     2.0 v1   3.0 v2   4.0 tombstone   5.0 v1
+//!   entries:     2.0 v1   3.0 v2   4.0 tombstone   5.0 v1      bounds: 2 .. 5
 //!   generations: {2.0, 3.0, 4.0(t)} {5.0}
-//! compact(4): the generation ended by 4.0 is gone:  {5.0}
+//!   read at 3:   guess (3 - 2) * 3 / (5 - 2) = index 1: 3.0 <= 3 < 4.0, so 3.0 v2
+//! compact(4): the generation ended by 4.0 is gone:  {5.0}       bounds: 5 .. 5
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -47,9 +49,44 @@ impl Entry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "StoredKeyIndex", into = "StoredKeyIndex")]
 pub(crate) struct KeyIndex {
-    /// Every stored revision, ascending. Generations end at tombstones.
+    /// Every stored revision, ascending. Generations end at tombstones. Only the methods below
+    /// change it, so that the two bounds stay true.
     pub(crate) entries: Vec<Entry>,
+    /// The main revisions of the oldest and the newest entry (0 when there is none). They sit in
+    /// the map's node, which the key lookup has just read: a past read computes its first guess
+    /// from them and goes straight to the entry it needs, instead of first waiting for the
+    /// vector's oldest and newest cache lines (which a past range over many keys mostly finds
+    /// cold). Cost: 16 bytes per key.
+    first_main: i64,
+    last_main: i64,
+}
+
+/// What a snapshot stores of a key: its entries only; the bounds are derived on restore.
+#[derive(Serialize, Deserialize)]
+struct StoredKeyIndex {
+    entries: Vec<Entry>,
+}
+
+impl From<StoredKeyIndex> for KeyIndex {
+    fn from(stored: StoredKeyIndex) -> KeyIndex {
+        let mut index = KeyIndex {
+            entries: stored.entries,
+            first_main: 0,
+            last_main: 0,
+        };
+        index.update_bounds();
+        index
+    }
+}
+
+impl From<KeyIndex> for StoredKeyIndex {
+    fn from(index: KeyIndex) -> StoredKeyIndex {
+        StoredKeyIndex {
+            entries: index.entries,
+        }
+    }
 }
 
 /// Grows by half the length (at least 1) instead of doubling from 4: a key with one revision
@@ -65,6 +102,16 @@ impl KeyIndex {
     /// True when no revision is stored (a fresh index, or one whose history was compacted away).
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// (oldest, newest) main revision, as cached; 0 for a key without entries.
+    pub(crate) fn revision_bounds(&self) -> (i64, i64) {
+        (self.first_main, self.last_main)
+    }
+
+    fn update_bounds(&mut self) {
+        self.first_main = self.entries.first().map_or(0, |entry| entry.main);
+        self.last_main = self.entries.last().map_or(0, |entry| entry.main);
     }
 
     /// The newest entry, if the key exists now.
@@ -88,6 +135,7 @@ impl KeyIndex {
                 value,
             },
         );
+        self.update_bounds();
     }
 
     /// Ends the open generation. The caller only tombstones a key that is alive.
@@ -107,18 +155,19 @@ impl KeyIndex {
                 value: Box::default(),
             },
         );
+        self.update_bounds();
     }
 
     /// The entry visible at main revision `at`, if the key existed then (etcd's
     /// `findGeneration` + `walk`): the newest entry at or before `at`, unless it is a tombstone.
     pub(crate) fn at(&self, at: i64) -> Option<&Entry> {
-        let newest = self.entries.last()?;
-        if newest.main <= at {
-            // The common case, a read at the current revision.
-            return Some(newest).filter(|entry| !entry.is_tombstone());
-        }
-        let entry = &self.entries[self.last_at_or_before(at)?];
-        Some(entry).filter(|entry| !entry.is_tombstone())
+        let index = if self.last_main <= at {
+            // The common case, a read at the current revision (or a key without entries).
+            self.entries.len().checked_sub(1)?
+        } else {
+            self.last_at_or_before(at)?
+        };
+        Some(&self.entries[index]).filter(|entry| !entry.is_tombstone())
     }
 
     /// Index of the newest entry whose main revision is <= `at`. Interpolation first: a key's
@@ -126,30 +175,32 @@ impl KeyIndex {
     /// touches one or two cache lines where a binary search over a long history touches seven.
     fn last_at_or_before(&self, at: i64) -> Option<usize> {
         let entries = &self.entries;
-        let first = entries.first()?;
-        if first.main > at {
+        if entries.is_empty() || self.first_main > at {
             return None;
         }
         let last_index = entries.len() - 1;
-        if entries[last_index].main <= at {
+        if self.last_main <= at {
             return Some(last_index);
         }
-        // Invariant: entries[low].main <= at < entries[high].main.
+        // Invariant: low_main = entries[low].main <= at < entries[high].main = high_main.
         let (mut low, mut high) = (0usize, last_index);
+        let (mut low_main, mut high_main) = (self.first_main, self.last_main);
         for _round in 0..4 {
             if high - low <= 1 {
                 return Some(low);
             }
-            let span = (entries[high].main - entries[low].main) as u128;
-            let offset = (at - entries[low].main) as u128 * (high - low) as u128 / span.max(1);
+            let span = (high_main - low_main) as u128;
+            let offset = (at - low_main) as u128 * (high - low) as u128 / span.max(1);
             let guess = (low + offset as usize).clamp(low, high - 1);
-            if entries[guess].main <= at {
-                if entries[guess + 1].main > at {
+            let guess_main = entries[guess].main;
+            if guess_main <= at {
+                let next_main = entries[guess + 1].main;
+                if next_main > at {
                     return Some(guess);
                 }
-                low = guess + 1;
+                (low, low_main) = (guess + 1, next_main);
             } else {
-                high = guess;
+                (high, high_main) = (guess, guess_main);
             }
         }
         let count = entries[low..high].partition_point(|entry| entry.main <= at);
@@ -196,6 +247,7 @@ impl KeyIndex {
         if keep_from > 0 {
             self.entries.drain(..keep_from);
             self.entries.shrink_to_fit();
+            self.update_bounds();
         }
         self.entries.is_empty()
     }

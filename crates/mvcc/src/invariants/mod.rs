@@ -3,6 +3,7 @@
 
 mod closed_generations_end_in_a_tombstone;
 mod compaction_leaves_one_old_revision_per_key;
+mod key_index_bounds_match_its_entries;
 mod leases_know_their_keys;
 mod no_revision_is_newer_than_the_store;
 mod revisions_ascend_within_each_key;
@@ -22,6 +23,7 @@ pub(crate) fn check_all(store: &Store) -> Result<(), InvariantViolation> {
     closed_generations_end_in_a_tombstone::check(store)?;
     no_revision_is_newer_than_the_store::check(store)?;
     compaction_leaves_one_old_revision_per_key::check(store)?;
+    key_index_bounds_match_its_entries::check(store)?;
     leases_know_their_keys::check(store)?;
     Ok(())
 }

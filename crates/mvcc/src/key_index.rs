@@ -109,6 +109,14 @@ impl KeyIndex {
         (self.first_main, self.last_main)
     }
 
+    /// Bounds after a push of `main`, without reading the (possibly cold) oldest entry.
+    fn appended(&mut self, main: i64) {
+        if self.entries.len() == 1 {
+            self.first_main = main;
+        }
+        self.last_main = main;
+    }
+
     fn update_bounds(&mut self) {
         self.first_main = self.entries.first().map_or(0, |entry| entry.main);
         self.last_main = self.entries.last().map_or(0, |entry| entry.main);
@@ -135,7 +143,7 @@ impl KeyIndex {
                 value,
             },
         );
-        self.update_bounds();
+        self.appended(revision.main);
     }
 
     /// Ends the open generation. The caller only tombstones a key that is alive.
@@ -155,7 +163,7 @@ impl KeyIndex {
                 value: Box::default(),
             },
         );
-        self.update_bounds();
+        self.appended(revision.main);
     }
 
     /// The entry visible at main revision `at`, if the key existed then (etcd's

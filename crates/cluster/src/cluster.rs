@@ -615,6 +615,13 @@ impl Cluster {
         unsafe { running.store_unguarded() }
     }
 
+    /// How many times the member has been started, if it is running now: a
+    /// different value means its volatile state (watches, pending requests) is gone.
+    pub fn member_incarnation(&self, member: MemberId) -> Option<u64> {
+        let slot = self.members.get(&member)?;
+        slot.running.as_ref().map(|_| slot.incarnation)
+    }
+
     /// The member's status straight from openraft's metrics, if it is running.
     pub fn member_status(&self, member: MemberId) -> Option<MemberStatus> {
         self.running_member(member).map(|running| running.status())

@@ -22,6 +22,7 @@ use console::backend::{
     endpoint_host_port, Consistency, EndpointStatus, EtcdctlBackend, HashKv, HealthCheck, LeaseTimeToLive, Member,
     RpcCode, RpcError, Served, WatchHandle, WatchPoll,
 };
+use crate::watch_mailbox::WatchMailbox;
 use mvcc::{
     CompactionRequest, CompactionResponse, DeleteRangeRequest, DeleteRangeResponse, PutRequest, PutResponse,
     RangeRequest, RangeResponse, TxnRequest, TxnResponse, WatchRequest,
@@ -59,15 +60,26 @@ fn not_simulated(what: &str) -> RpcError {
 pub struct ClusterEtcdctl {
     cluster: Rc<RefCell<Cluster>>,
     timeout_ms: u64,
-    watches: BTreeMap<WatchHandle, (MemberId, mvcc::WatchId)>,
-    /// Responses drained from a member's store that belong to other watches.
-    pending: BTreeMap<WatchHandle, Vec<mvcc::WatchResponse>>,
+    watches: BTreeMap<WatchHandle, ConsoleWatch>,
+    /// Shared with the apiserver's client, which drains the same stores.
+    watch_mailbox: Rc<RefCell<WatchMailbox>>,
     next_handle: u64,
 }
 
+/// Where one `etcdctl watch` stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ConsoleWatch {
+    /// Served by this member's store (`incarnation` tells a restarted store apart).
+    Serving { member: MemberId, id: mvcc::WatchId, incarnation: u64 },
+    /// Refused at start (`WithRequireLeader` on a member without a leader): the first poll says so.
+    RefusedNoLeader,
+    /// Its member crashed: etcdctl keeps waiting silently while the client redials.
+    Lost,
+}
+
 impl ClusterEtcdctl {
-    pub fn new(cluster: Rc<RefCell<Cluster>>) -> ClusterEtcdctl {
-        ClusterEtcdctl { cluster, timeout_ms: 5_000, watches: BTreeMap::new(), pending: BTreeMap::new(), next_handle: 1 }
+    pub fn new(cluster: Rc<RefCell<Cluster>>, watch_mailbox: Rc<RefCell<WatchMailbox>>) -> ClusterEtcdctl {
+        ClusterEtcdctl { cluster, timeout_ms: 5_000, watches: BTreeMap::new(), watch_mailbox, next_handle: 1 }
     }
 
     fn member_of(&self, endpoint: &str) -> Option<MemberId> {
@@ -86,6 +98,15 @@ impl ClusterEtcdctl {
             .filter_map(|endpoint| self.member_of(endpoint))
             .find(|member| self.is_running(*member))
             .ok_or_else(RpcError::unreachable)
+    }
+
+    /// Changes whenever the member crashes or restarts (0 while it is down).
+    fn incarnation(&self, member: MemberId) -> u64 {
+        self.incarnation_in(&self.cluster.borrow(), member)
+    }
+
+    fn incarnation_in(&self, cluster: &Cluster, member: MemberId) -> u64 {
+        cluster.member_incarnation(member).unwrap_or(0)
     }
 
     fn served<T>(&self, member: MemberId, response: T) -> Served<T> {
@@ -170,13 +191,15 @@ impl EtcdctlBackend for ClusterEtcdctl {
         let member = self.pick(endpoints)?;
         let handle = WatchHandle(self.next_handle);
         self.next_handle += 1;
-        match self.cluster.borrow_mut().watch(member, request) {
+        let started = self.cluster.borrow_mut().watch(member, request);
+        match started {
             Ok(id) => {
-                self.watches.insert(handle, (member, id));
+                self.watch_mailbox.borrow_mut().register_console_watch(member, id);
+                let incarnation = self.incarnation(member);
+                self.watches.insert(handle, ConsoleWatch::Serving { member, id, incarnation });
             }
             Err(ClientError::NoLeader) => {
-                // Cancelled at once; the first poll reports it.
-                self.pending.insert(handle, Vec::new());
+                self.watches.insert(handle, ConsoleWatch::RefusedNoLeader);
             }
             Err(error) => return Err(rpc_error(&error)),
         }
@@ -184,28 +207,33 @@ impl EtcdctlBackend for ClusterEtcdctl {
     }
 
     fn poll_watch(&mut self, handle: WatchHandle) -> WatchPoll {
-        let Some(&(member, _)) = self.watches.get(&handle) else {
-            return if self.pending.remove(&handle).is_some() {
-                WatchPoll::Canceled("etcdserver: no leader".into())
-            } else {
-                WatchPoll::Responses(Vec::new())
-            };
-        };
-        let drained = self.cluster.borrow_mut().take_watch_responses(member);
-        for response in drained {
-            let owner = self.watches.iter().find(|(_, (owner_member, owner_id))| *owner_member == member && *owner_id == response.watch_id);
-            if let Some((owner, _)) = owner {
-                self.pending.entry(*owner).or_default().push(response);
+        match self.watches.get(&handle).copied() {
+            Some(ConsoleWatch::Serving { member, id, incarnation }) => {
+                if self.incarnation(member) != incarnation {
+                    // The member crashed (and maybe restarted with a fresh store that
+                    // numbers watches anew): this watch is gone from it.
+                    self.watches.insert(handle, ConsoleWatch::Lost);
+                    self.watch_mailbox.borrow_mut().unregister_console_watch(&mut self.cluster.borrow_mut(), member, id);
+                    return WatchPoll::Responses(Vec::new());
+                }
+                let responses = self.watch_mailbox.borrow_mut().take_console(&mut self.cluster.borrow_mut(), member, id);
+                WatchPoll::Responses(responses.into_iter().map(|response| self.served(member, response)).collect())
             }
+            Some(ConsoleWatch::RefusedNoLeader) => {
+                self.watches.insert(handle, ConsoleWatch::Lost);
+                WatchPoll::Canceled("etcdserver: no leader".into())
+            }
+            Some(ConsoleWatch::Lost) | None => WatchPoll::Responses(Vec::new()),
         }
-        let responses = self.pending.remove(&handle).unwrap_or_default();
-        WatchPoll::Responses(responses.into_iter().map(|response| self.served(member, response)).collect())
     }
 
     fn cancel_watch(&mut self, handle: WatchHandle) {
-        self.pending.remove(&handle);
-        if let Some((member, id)) = self.watches.remove(&handle) {
-            self.cluster.borrow_mut().cancel_watch(member, id);
+        if let Some(ConsoleWatch::Serving { member, id, incarnation }) = self.watches.remove(&handle) {
+            let mut cluster = self.cluster.borrow_mut();
+            if self.incarnation_in(&cluster, member) == incarnation {
+                cluster.cancel_watch(member, id);
+            }
+            self.watch_mailbox.borrow_mut().unregister_console_watch(&mut cluster, member, id);
         }
     }
 

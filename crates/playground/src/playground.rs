@@ -327,6 +327,11 @@ impl Playground {
         self.foreground.as_ref().map(|foreground| foreground.line.as_str())
     }
 
+    /// The number of the running console command (the `command_number` of its output chunks).
+    pub fn foreground_command_number(&self) -> Option<u64> {
+        self.foreground.as_ref().map(|foreground| foreground.number)
+    }
+
     /// What foreground commands printed since the last call, one chunk per
     /// command in order; a chunk with `exit_code: Some(_)` is the command's last.
     pub fn take_console_output(&mut self) -> Vec<ConsoleStream> {

@@ -201,6 +201,7 @@ impl Playground {
             self.cluster.borrow_mut().advance(next_stop_ms - now_ms);
             self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
             self.run_controllers_if_due();
+            self.etcdctl.revoke_expired_leases();
             self.poll_foreground();
         }
     }
@@ -211,6 +212,7 @@ impl Playground {
         let progressed = self.cluster.borrow_mut().step();
         self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
         self.run_controllers_if_due();
+        self.etcdctl.revoke_expired_leases();
         self.poll_foreground();
         progressed
     }

@@ -147,3 +147,80 @@ fn ctrl_c_with_nothing_running_is_refused_and_a_watch_from_revision_1_replays_th
     assert_eq!(chunks.len(), 1);
     assert_eq!(chunks[0].1, "PUT\n/color\nred\n", "the watch replays history from revision 1");
 }
+
+fn run(playground: &mut Playground, line: &str) -> playground::CommandOutput {
+    let outcome = playground.apply(UserAction::Console { line: line.into(), stdin: String::new() }).expect("a console line is accepted");
+    outcome.console.expect("a console line prints")
+}
+
+/// `lease 694d77aa9e38260f granted with TTL(10s)` -> the id in hex.
+fn granted_lease_id(output: &playground::CommandOutput) -> String {
+    assert_eq!(output.exit_code, 0, "{output:?}");
+    output.stdout.split_whitespace().nth(1).expect("lease <id> granted ...").to_string()
+}
+
+#[test]
+fn a_lease_granted_through_raft_carries_a_key_until_it_is_revoked_on_every_member() {
+    let mut playground = started(31);
+    let lease = granted_lease_id(&run(&mut playground, "etcdctl lease grant 30"));
+    assert_eq!(run(&mut playground, &format!("etcdctl put /session/a alive --lease={lease}")).stdout, "OK\n");
+    let ttl = run(&mut playground, &format!("etcdctl lease timetolive {lease} --keys"));
+    assert_eq!(ttl.stdout, format!("lease {lease} granted with TTL(30s), remaining(29s), attached keys([/session/a])\n"), "{ttl:?}");
+    assert_eq!(run(&mut playground, "etcdctl lease list").stdout, format!("found 1 leases\n{lease}\n"));
+
+    assert_eq!(run(&mut playground, &format!("etcdctl lease revoke {lease}")).stdout, format!("lease {lease} revoked\n"));
+    playground.advance(500);
+    for endpoint in ["127.0.0.1:2379", "127.0.0.1:22379", "127.0.0.1:32379"] {
+        let read = run(&mut playground, &format!("etcdctl --endpoints={endpoint} get /session/a --consistency=s"));
+        assert_eq!(read.stdout, "", "{endpoint} still has the key");
+    }
+    let unknown = run(&mut playground, &format!("etcdctl lease revoke {lease}"));
+    assert!(unknown.stderr.ends_with("Error: failed to revoke lease (etcdserver: requested lease not found)\n"), "{unknown:?}");
+}
+
+#[test]
+fn a_lease_that_is_not_kept_alive_expires_and_its_key_is_deleted() {
+    let mut playground = started(32);
+    let lease = granted_lease_id(&run(&mut playground, "etcdctl lease grant 1"));
+    run(&mut playground, &format!("etcdctl put /session/b alive --lease={lease}"));
+    assert_eq!(run(&mut playground, "etcdctl get /session/b --print-value-only").stdout, "alive\n");
+    playground.advance(2_500); // etcd raises a 1 s TTL to its 2 s minimum
+    assert_eq!(run(&mut playground, "etcdctl get /session/b").stdout, "");
+    assert_eq!(run(&mut playground, &format!("etcdctl lease timetolive {lease}")).stdout, format!("lease {lease} already expired\n"));
+}
+
+#[test]
+fn member_add_starts_member_4_and_member_remove_takes_it_out_again() {
+    let mut playground = started(33);
+    let added = run(&mut playground, "etcdctl member add infra4 --peer-urls=http://127.0.0.1:42380");
+    assert_eq!(added.exit_code, 0, "{added:?}");
+    let id = format!("{:x}", playground::etcd_member_id(cluster::MemberId(4)));
+    assert!(added.stdout.starts_with(&format!("Member {id:>16} added to cluster ")), "{}", added.stdout);
+    assert!(added.stdout.contains("ETCD_INITIAL_CLUSTER=\"infra1=http://127.0.0.1:2380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380,infra4=http://127.0.0.1:42380\"\n"), "{}", added.stdout);
+    assert_eq!(playground.view().cluster.members.len(), 4);
+    assert_eq!(run(&mut playground, "etcdctl member list").stdout.lines().count(), 4);
+    let again = run(&mut playground, "etcdctl member add infra4 --peer-urls=http://127.0.0.1:42380");
+    assert!(again.stderr.ends_with("Error: etcdserver: peerURL exists\n"), "{again:?}");
+
+    let removed = run(&mut playground, &format!("etcdctl member remove {id}"));
+    assert!(removed.stdout.starts_with(&format!("Member {id:>16} removed from cluster ")), "{removed:?}");
+    assert_eq!(playground.view().cluster.members.len(), 3);
+    let missing = run(&mut playground, &format!("etcdctl member remove {id}"));
+    assert!(missing.stderr.ends_with("Error: etcdserver: member not found\n"), "{missing:?}");
+}
+
+#[test]
+fn move_leader_hands_leadership_to_the_named_member() {
+    let mut playground = started(34);
+    let leader = playground.view().cluster.leader.expect("a leader");
+    let target = [1, 2, 3].into_iter().map(cluster::MemberId).find(|member| *member != leader).expect("a follower");
+    let leader_endpoint = playground::client_endpoint(leader);
+    let output = run(&mut playground, &format!("etcdctl --endpoints={leader_endpoint} move-leader {:x}", playground::etcd_member_id(target)));
+    assert_eq!(
+        output.stdout,
+        format!("Leadership transferred from {:x} to {:x}\n", playground::etcd_member_id(leader), playground::etcd_member_id(target)),
+        "{output:?}"
+    );
+    playground.advance(300);
+    assert_eq!(playground.view().cluster.leader, Some(target));
+}

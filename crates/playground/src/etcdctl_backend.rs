@@ -13,7 +13,7 @@
 //! lessor's clock (each lease's expiry) lives here, and
 //! [`ClusterEtcdctl::revoke_expired_leases`] proposes the revoke once a TTL
 //! has run out, as etcd's leader does. `member add` starts the member whose
-//! peer port the URL names (`http://127.0.0.1:42380` = member 4) and waits
+//! peer port the URL names (`http://127.0.0.1:42380` = member 4; member 1's is 12380) and waits
 //! for the configuration change to commit; `member remove` waits until the
 //! member is gone; `move-leader` is openraft's leadership transfer.
 //! Simplifications: a new leader does not renew the leases' TTLs, and
@@ -48,15 +48,26 @@ pub fn client_endpoint(member: MemberId) -> String {
     format!("127.0.0.1:{}", client_port(member))
 }
 
-/// etcd prints member ids as 16 hex digits; derive stable ones from the member number.
+/// etcd's `--initial-cluster-token` in the reference capture (cluster.sh).
+const CLUSTER_TOKEN: &str = "etcd-cluster-1";
+
+/// The member's id as etcd computes it (`membership.NewMember`: SHA-1 over its
+/// peer URL and the cluster token, first 8 bytes): member 1 is
+/// `8211f1d0f64f3269`, as in the reference transcripts. Added members get the
+/// same formula (etcd would also hash the time of the `member add`).
 pub fn etcd_member_id(member: MemberId) -> u64 {
-    let mut value = member.0.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x8E9E_05C5_2164_694D;
-    value = (value ^ (value >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    value ^ (value >> 29)
+    crate::sha1::sha1_u64(format!("{}{CLUSTER_TOKEN}", peer_url(member)).as_bytes())
 }
 
-/// The cluster id every member reports.
-pub const CLUSTER_ID: u64 = 0x4DF8_1819_4E3A_8C32;
+/// The cluster id every member reports: SHA-1 over the initial members' ids
+/// (sorted, big-endian), first 8 bytes, as etcd's `RaftCluster.genID`
+/// (`ef37ad9dc622a7c4` for three members, as in the reference transcripts).
+fn etcd_cluster_id(initial_member_count: u64) -> u64 {
+    let mut ids: Vec<u64> = (1..=initial_member_count).map(|member| etcd_member_id(MemberId(member))).collect();
+    ids.sort_unstable();
+    let bytes: Vec<u8> = ids.iter().flat_map(|id| id.to_be_bytes()).collect();
+    crate::sha1::sha1_u64(&bytes)
+}
 
 fn not_simulated(what: &str) -> RpcError {
     RpcError::new(RpcCode::Unknown, format!("{what} is not simulated in the playground's cluster yet"))
@@ -70,6 +81,7 @@ pub struct ClusterEtcdctl {
     /// Shared with the apiserver's client, which drains the same stores.
     watch_mailbox: Rc<RefCell<WatchMailbox>>,
     next_handle: u64,
+    cluster_id: u64,
     /// Lease id -> (granted TTL in seconds, expiry in virtual ms): the leader's lessor clock.
     lease_deadlines: BTreeMap<i64, (i64, u64)>,
     /// etcd's idutil.Generator counter for lease ids.
@@ -94,8 +106,10 @@ enum ConsoleWatch {
 
 impl ClusterEtcdctl {
     pub fn new(cluster: Rc<RefCell<Cluster>>, watch_mailbox: Rc<RefCell<WatchMailbox>>) -> ClusterEtcdctl {
+        let cluster_id = etcd_cluster_id(cluster.borrow().config().member_count);
         ClusterEtcdctl {
             cluster,
+            cluster_id,
             timeout_ms: 5_000,
             watches: BTreeMap::new(),
             watch_mailbox,
@@ -209,7 +223,7 @@ impl ClusterEtcdctl {
 
     fn served<T>(&self, member: MemberId, response: T) -> Served<T> {
         let raft_term = self.cluster.borrow().member_status(member).map(|status| status.term).unwrap_or(0);
-        Served { cluster_id: CLUSTER_ID, member_id: etcd_member_id(member), raft_term, response }
+        Served { cluster_id: self.cluster_id, member_id: etcd_member_id(member), raft_term, response }
     }
 
     fn call(&mut self, endpoints: &[String], op: ClientOp) -> Result<(MemberId, ClientReply), RpcError> {
@@ -219,16 +233,16 @@ impl ClusterEtcdctl {
     }
 }
 
-/// `http://127.0.0.1:<client port + 1>`, as the reference transcripts' members advertise.
+/// `http://127.0.0.1:<n·10000 + 2380>`, as the reference transcripts' members advertise (member 1: 12380).
 fn peer_url(member: MemberId) -> String {
-    format!("http://127.0.0.1:{}", client_port(member) + 1)
+    format!("http://127.0.0.1:{}", member.0 * 10_000 + 2380)
 }
 
 /// The member a peer URL names (`http://127.0.0.1:42380` = member 4), if its port follows the pattern.
 fn member_of_peer_url(url: &str) -> Option<MemberId> {
     let port: u64 = url.rsplit(':').next()?.trim_end_matches('/').parse().ok()?;
-    let member = if port == 2380 { 1 } else if port % 10_000 == 2380 { port / 10_000 } else { return None };
-    (1..=7).contains(&member).then_some(MemberId(member))
+    let member = port / 10_000;
+    (port % 10_000 == 2380 && (1..=7).contains(&member)).then_some(MemberId(member))
 }
 
 /// The running leader with the highest term.

@@ -25,6 +25,7 @@ mod foreground;
 mod playground;
 mod race;
 mod scenario;
+mod sha1;
 mod trace_log;
 mod watch_mailbox;
 

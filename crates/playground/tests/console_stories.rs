@@ -195,8 +195,9 @@ fn member_add_starts_member_4_and_member_remove_takes_it_out_again() {
     let added = run(&mut playground, "etcdctl member add infra4 --peer-urls=http://127.0.0.1:42380");
     assert_eq!(added.exit_code, 0, "{added:?}");
     let id = format!("{:x}", playground::etcd_member_id(cluster::MemberId(4)));
+    assert_eq!(id, "45d559f8148de837", "etcd's id for http://127.0.0.1:42380 in cluster etcd-cluster-1");
     assert!(added.stdout.starts_with(&format!("Member {id:>16} added to cluster ")), "{}", added.stdout);
-    assert!(added.stdout.contains("ETCD_INITIAL_CLUSTER=\"infra1=http://127.0.0.1:2380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380,infra4=http://127.0.0.1:42380\"\n"), "{}", added.stdout);
+    assert!(added.stdout.contains("ETCD_INITIAL_CLUSTER=\"infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380,infra4=http://127.0.0.1:42380\"\n"), "{}", added.stdout);
     assert_eq!(playground.view().cluster.members.len(), 4);
     assert_eq!(run(&mut playground, "etcdctl member list").stdout.lines().count(), 4);
     let again = run(&mut playground, "etcdctl member add infra4 --peer-urls=http://127.0.0.1:42380");

@@ -368,6 +368,9 @@ impl Member {
             },
             PeerRequest::ForwardWrite(command) => PeerReply::Written(self.propose_here(command).await),
             PeerRequest::ReadIndex => PeerReply::ReadIndex(self.read_index_here().await),
+            PeerRequest::TransferLeader(request) => {
+                self.raft.handle_transfer_leader(request).await.map(PeerReply::TransferLeader).unwrap_or(PeerReply::Refused)
+            }
         }
     }
 

@@ -211,17 +211,21 @@ fn member_add_starts_member_4_and_member_remove_takes_it_out_again() {
 }
 
 #[test]
-fn move_leader_hands_leadership_to_the_named_member() {
+fn move_leader_hands_leadership_to_each_named_member_in_turn() {
     let mut playground = started(34);
-    let leader = playground.view().cluster.leader.expect("a leader");
-    let target = [1, 2, 3].into_iter().map(cluster::MemberId).find(|member| *member != leader).expect("a follower");
-    let leader_endpoint = playground::client_endpoint(leader);
-    let output = run(&mut playground, &format!("etcdctl --endpoints={leader_endpoint} move-leader {:x}", playground::etcd_member_id(target)));
-    assert_eq!(
-        output.stdout,
-        format!("Leadership transferred from {:x} to {:x}\n", playground::etcd_member_id(leader), playground::etcd_member_id(target)),
-        "{output:?}"
-    );
-    playground.advance(300);
-    assert_eq!(playground.view().cluster.leader, Some(target));
+    for _ in 0..2 {
+        let leader = playground.view().cluster.leader.expect("a leader");
+        // The next member after the leader, so both followers get their turn.
+        let target = cluster::MemberId(leader.0 % 3 + 1);
+        let leader_endpoint = playground::client_endpoint(leader);
+        let line = format!("etcdctl --endpoints={leader_endpoint} move-leader {:x}", playground::etcd_member_id(target));
+        let output = run(&mut playground, &line);
+        assert_eq!(
+            output.stdout,
+            format!("Leadership transferred from {:x} to {:x}\n", playground::etcd_member_id(leader), playground::etcd_member_id(target)),
+            "{output:?}"
+        );
+        playground.advance(300);
+        assert_eq!(playground.view().cluster.leader, Some(target));
+    }
 }

@@ -25,7 +25,7 @@ use std::rc::Rc;
 
 use cluster::{ClientError, ClientOp, ClientReply, Cluster, ClusterError, FaultAction, MemberId, ReadConsistency, Role};
 use console::backend::{
-    endpoint_host_port, Consistency, EndpointStatus, EtcdctlBackend, HashKv, HealthCheck, LeaseTimeToLive, Member,
+    endpoint_host_port, Consistency, EndpointStatus, EtcdctlBackend, HashKv, HealthCheck, LeaseKeepAlive, LeaseTimeToLive, Member,
     RpcCode, RpcError, Served, WatchHandle, WatchPoll,
 };
 use crate::watch_mailbox::WatchMailbox;
@@ -543,6 +543,18 @@ impl EtcdctlBackend for ClusterEtcdctl {
             _ => LeaseTimeToLive { header_revision, id, granted_ttl_seconds: 0, remaining_seconds: -1, keys: Vec::new() },
         };
         Ok(self.served(member, answer))
+    }
+
+    fn lease_keep_alive_once(&mut self, endpoints: &[String], id: i64) -> Result<Served<LeaseKeepAlive>, RpcError> {
+        let member = self.pick_with_leader(endpoints)?;
+        let now_ms = self.now_milliseconds();
+        let header_revision = self.cluster.borrow().store(member).map(|store| store.revision()).unwrap_or(0);
+        let Some((granted_ttl_seconds, expiry_ms)) = self.lease_deadlines.get_mut(&id) else {
+            return Err(RpcError::from_mvcc(&mvcc::MvccError::LeaseNotFound));
+        };
+        *expiry_ms = now_ms.saturating_add(u64::try_from(*granted_ttl_seconds).unwrap_or(0).saturating_mul(1_000));
+        let ttl_seconds = *granted_ttl_seconds;
+        Ok(self.served(member, LeaseKeepAlive { header_revision, id, ttl_seconds }))
     }
 
     fn lease_list(&mut self, endpoints: &[String]) -> Result<Served<Vec<i64>>, RpcError> {

@@ -229,3 +229,22 @@ fn move_leader_hands_leadership_to_each_named_member_in_turn() {
         assert_eq!(playground.view().cluster.leader, Some(target));
     }
 }
+
+#[test]
+fn keep_alive_once_renews_a_lease_for_another_full_ttl_and_an_unknown_lease_exits_2() {
+    let mut playground = started(35);
+    let lease = granted_lease_id(&run(&mut playground, "etcdctl lease grant 2"));
+    run(&mut playground, &format!("etcdctl put /session/c alive --lease={lease}"));
+    playground.advance(1_500);
+    let renewed = run(&mut playground, &format!("etcdctl lease keep-alive --once {lease}"));
+    assert_eq!(renewed.stdout, format!("lease {lease} keepalived with TTL(2)\n"), "{renewed:?}");
+    playground.advance(1_500); // 3 s after the grant, 1.5 s after the renewal
+    assert_eq!(run(&mut playground, "etcdctl get /session/c --print-value-only").stdout, "alive\n");
+    playground.advance(1_000);
+    assert_eq!(run(&mut playground, "etcdctl get /session/c").stdout, "", "expired 2 s after the renewal");
+
+    let unknown = run(&mut playground, &format!("etcdctl lease keep-alive --once {lease}"));
+    assert_eq!((unknown.stderr.as_str(), unknown.exit_code), ("Error: etcdserver: requested lease not found\n", 2));
+    let streaming = run(&mut playground, &format!("etcdctl lease keep-alive {lease}"));
+    assert_eq!(streaming.exit_code, 4, "{streaming:?}");
+}

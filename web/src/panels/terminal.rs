@@ -96,7 +96,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         <section class="panel terminal" data-testid="terminal">
             <h2>{ "Console" }</h2>
             <p class="hint">{ "etcdctl 3.4 against the simulated members: member 1 is 127.0.0.1:2379, member 2 127.0.0.1:22379, member 3 127.0.0.1:32379. \
-                Try: etcdctl get /registry --prefix --keys-only, etcdctl endpoint status --cluster -w table" }</p>
+                Try: etcdctl get /registry --prefix --keys-only, etcdctl endpoint status --cluster -w table, \
+                etcdctl watch --prefix /registry/ (it streams until Ctrl-C)" }</p>
             <div class="terminal-output">{ for entries }</div>
             if !props.candidates.is_empty() {
                 <div class="terminal-candidates" data-testid="terminal-candidates">{ props.candidates.join("  ") }</div>

@@ -29,6 +29,9 @@ use crate::panels::time_controls::TimeControls;
 /// Console lines kept for ↑/↓ and commands kept on screen.
 const TERMINAL_HISTORY_ENTRIES: usize = 200;
 
+/// A streaming command keeps only its newest output on screen (a watch on /registry/ can run for hours).
+const TERMINAL_ENTRY_MAX_BYTES: usize = 64 * 1024;
+
 /// Autosave every 2 s of wall time while playing (and after every action).
 const AUTOSAVE_EVERY_FRAMES: u32 = 40;
 
@@ -354,6 +357,7 @@ impl App {
             entry.command_number = number;
             entry.stdout.push_str(&chunk.stdout);
             entry.stderr.push_str(&chunk.stderr);
+            keep_tail(&mut entry.stdout, TERMINAL_ENTRY_MAX_BYTES);
             if let Some(exit_code) = chunk.exit_code {
                 entry.running = false;
                 entry.exit_code = exit_code;
@@ -382,6 +386,17 @@ impl App {
             Err(error) => self.banner = Some(Banner { is_error: true, text: error.to_string() }),
         }
     }
+}
+
+/// Drops the oldest text (whole lines) until at most `max_bytes` remain.
+fn keep_tail(text: &mut String, max_bytes: usize) {
+    if text.len() <= max_bytes {
+        return;
+    }
+    // A byte offset inside a multi-byte character would panic when slicing: move to the next boundary.
+    let cut = (text.len() - max_bytes..=text.len()).find(|index| text.is_char_boundary(*index)).unwrap_or(text.len());
+    let start = text[cut..].find('\n').map(|offset| cut + offset + 1).unwrap_or(text.len());
+    text.drain(..start);
 }
 
 fn document() -> Option<web_sys::Document> {

@@ -29,6 +29,9 @@ use crate::panels::time_controls::TimeControls;
 /// Console lines kept for ↑/↓ and commands kept on screen.
 const TERMINAL_HISTORY_ENTRIES: usize = 200;
 
+/// A streaming command keeps only its newest output on screen (a watch on /registry/ can run for hours).
+const TERMINAL_ENTRY_MAX_BYTES: usize = 64 * 1024;
+
 /// Autosave every 2 s of wall time while playing (and after every action).
 const AUTOSAVE_EVERY_FRAMES: u32 = 40;
 
@@ -224,6 +227,8 @@ impl Component for App {
             Msg::Terminal(request) => self.terminal(request),
             Msg::DismissBanner => self.banner = None,
         }
+        // Time may have moved (ticks, steps, requests): stream what the console's running command printed.
+        self.absorb_console_output();
         true
     }
 
@@ -293,6 +298,8 @@ impl App {
                 }
                 self.history.push(&line);
                 self.terminal_input.clear();
+                // What the previous command printed up to now belongs to its own entry.
+                self.absorb_console_output();
                 let outcome = self.playground.apply(UserAction::Console { line: line.clone(), stdin: String::new() });
                 let (stdout, stderr, exit_code) = match outcome {
                     Ok(outcome) => {
@@ -301,9 +308,19 @@ impl App {
                     }
                     Err(error) => (String::new(), format!("{error}\n"), 1),
                 };
-                self.terminal_entries.push(TerminalEntry { line, stdout, stderr, exit_code });
+                let command_number = self.playground.foreground_command_number();
+                let running = command_number.is_some();
+                self.terminal_entries.push(TerminalEntry { line, stdout, stderr, exit_code, running, command_number });
                 let excess = self.terminal_entries.len().saturating_sub(TERMINAL_HISTORY_ENTRIES);
                 self.terminal_entries.drain(..excess);
+            }
+            TerminalRequest::Interrupt => {
+                if self.playground.foreground_command().is_some() {
+                    self.apply(UserAction::StopCommand);
+                } else {
+                    // bash drops the typed line on Ctrl-C.
+                    self.terminal_input.clear();
+                }
             }
             TerminalRequest::HistoryUp(current) => {
                 if let Some(line) = self.history.up(&current) {
@@ -322,6 +339,28 @@ impl App {
                     [only] => self.terminal_input = format!("{}{only}", &line[..word_start]),
                     _ => self.terminal_candidates = candidates,
                 }
+            }
+        }
+    }
+
+    /// Appends streamed console output to the entry of the command that printed it.
+    fn absorb_console_output(&mut self) {
+        for chunk in self.playground.take_console_output() {
+            let number = Some(chunk.command_number);
+            // A command that started and ended within one action has no numbered entry yet: it is the newest.
+            let index = self
+                .terminal_entries
+                .iter()
+                .rposition(|entry| entry.command_number == number)
+                .or(self.terminal_entries.len().checked_sub(1));
+            let Some(entry) = index.and_then(|index| self.terminal_entries.get_mut(index)) else { continue };
+            entry.command_number = number;
+            entry.stdout.push_str(&chunk.stdout);
+            entry.stderr.push_str(&chunk.stderr);
+            keep_tail(&mut entry.stdout, TERMINAL_ENTRY_MAX_BYTES);
+            if let Some(exit_code) = chunk.exit_code {
+                entry.running = false;
+                entry.exit_code = exit_code;
             }
         }
     }
@@ -347,6 +386,17 @@ impl App {
             Err(error) => self.banner = Some(Banner { is_error: true, text: error.to_string() }),
         }
     }
+}
+
+/// Drops the oldest text (whole lines) until at most `max_bytes` remain.
+fn keep_tail(text: &mut String, max_bytes: usize) {
+    if text.len() <= max_bytes {
+        return;
+    }
+    // A byte offset inside a multi-byte character would panic when slicing: move to the next boundary.
+    let cut = (text.len() - max_bytes..=text.len()).find(|index| text.is_char_boundary(*index)).unwrap_or(text.len());
+    let start = text[cut..].find('\n').map(|offset| cut + offset + 1).unwrap_or(text.len());
+    text.drain(..start);
 }
 
 fn document() -> Option<web_sys::Document> {

@@ -37,6 +37,8 @@ pub enum FaultAction {
     AddMember { member: MemberId },
     /// Remove a member from the voters; it is stopped once the change commits.
     RemoveMember { member: MemberId },
+    /// The leader hands leadership to this running voter (etcd's `move-leader`).
+    TransferLeader { to: MemberId },
 }
 
 /// Why an action was refused.
@@ -58,6 +60,8 @@ pub enum ClusterError {
     SelfLink,
     #[error("etcdserver: no leader")]
     NoLeader,
+    #[error("member {0} is not a voter")]
+    NotAVoter(MemberId),
     #[error("member {member} failed to start: {reason}")]
     StartFailed { member: MemberId, reason: String },
 }

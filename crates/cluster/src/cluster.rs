@@ -146,6 +146,8 @@ pub struct Cluster {
     black_hole: Vec<oneshot::Sender<PeerReply>>,
     /// Store hash per member, valid while (incarnation, applied index) is unchanged.
     hash_cache: Rc<RefCell<BTreeMap<MemberId, CachedHash>>>,
+    /// Add/remove-member changes proposed and not yet finished (committed or failed).
+    membership_changes_in_flight: u64,
 }
 
 fn sanitize(mut config: ClusterConfig) -> ClusterConfig {
@@ -193,6 +195,7 @@ impl Cluster {
             steps: 0,
             black_hole: Vec::new(),
             hash_cache: Rc::new(RefCell::new(BTreeMap::new())),
+            membership_changes_in_flight: 0,
         };
         let voters: BTreeSet<MemberId> = (1..=cluster.config.member_count).map(MemberId).collect();
         for member in &voters {
@@ -615,6 +618,19 @@ impl Cluster {
         unsafe { running.store_unguarded() }
     }
 
+    /// Add/remove-member changes still in progress (etcd's MemberAdd and
+    /// MemberRemove answer once theirs has finished).
+    pub fn membership_changes_in_flight(&self) -> u64 {
+        self.membership_changes_in_flight
+    }
+
+    /// How many times the member has been started, if it is running now: a
+    /// different value means its volatile state (watches, pending requests) is gone.
+    pub fn member_incarnation(&self, member: MemberId) -> Option<u64> {
+        let slot = self.members.get(&member)?;
+        slot.running.as_ref().map(|_| slot.incarnation)
+    }
+
     /// The member's status straight from openraft's metrics, if it is running.
     pub fn member_status(&self, member: MemberId) -> Option<MemberStatus> {
         self.running_member(member).map(|running| running.status())
@@ -847,6 +863,7 @@ impl Cluster {
             }
             FaultAction::AddMember { member } => self.add_member(member)?,
             FaultAction::RemoveMember { member } => self.remove_member(member)?,
+            FaultAction::TransferLeader { to } => self.transfer_leader(to)?,
         }
         self.settle_and_observe();
         Ok(())
@@ -910,6 +927,21 @@ impl Cluster {
             };
             mailboxes.admin_results.borrow_mut().push(result);
         });
+        self.membership_changes_in_flight += 1;
+        Ok(())
+    }
+
+    fn transfer_leader(&mut self, to: MemberId) -> Result<(), ClusterError> {
+        let target = self.running_member(to).ok_or(ClusterError::NotRunning(to))?;
+        let leader = self.current_leader().ok_or(ClusterError::NoLeader)?;
+        if !leader.status().voters.contains(&to) {
+            return Err(ClusterError::NotAVoter(to));
+        }
+        drop(target);
+        self.runtime.spawn_in(leader.task_group(), async move {
+            // A failure here is openraft shutting down (the leader crashed meanwhile).
+            let _ = leader.transfer_leader(to).await;
+        });
         Ok(())
     }
 
@@ -925,10 +957,12 @@ impl Cluster {
             };
             mailboxes.admin_results.borrow_mut().push(result);
         });
+        self.membership_changes_in_flight += 1;
         Ok(())
     }
 
     fn complete_admin(&mut self, result: AdminResult) {
+        self.membership_changes_in_flight = self.membership_changes_in_flight.saturating_sub(1);
         match result {
             AdminResult::Added(member) => self.record(TraceEvent::MemberAdded { member }),
             AdminResult::Failed(member, error) => self.record(TraceEvent::MembershipChangeFailed { member, error }),

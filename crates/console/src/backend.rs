@@ -230,6 +230,16 @@ pub struct LeaseTimeToLive {
     pub keys: Vec<Vec<u8>>,
 }
 
+/// `LeaseKeepAlive`'s answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaseKeepAlive {
+    /// The store revision when the answer was made (`revision` in `-w json`).
+    pub header_revision: i64,
+    pub id: i64,
+    /// The granted TTL the expiry was reset to.
+    pub ttl_seconds: i64,
+}
+
 /// A running watch, as the backend numbers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct WatchHandle(pub u64);
@@ -380,6 +390,19 @@ pub trait EtcdctlBackend {
 
     /// `LeaseLeases`: the ids of the live leases, ascending.
     fn lease_list(&mut self, endpoints: &[String]) -> Result<Served<Vec<i64>>, RpcError>;
+
+    /// One `LeaseKeepAlive` round (etcdctl `lease keep-alive --once`): the leader resets the
+    /// lease's expiry to its granted TTL. An unknown or expired lease:
+    /// `RpcError::from_mvcc(&MvccError::LeaseNotFound)` (clientv3 turns a TTL <= 0 answer into it).
+    /// Backends without leases answer that no lease exists.
+    fn lease_keep_alive_once(
+        &mut self,
+        endpoints: &[String],
+        _id: i64,
+    ) -> Result<Served<LeaseKeepAlive>, RpcError> {
+        let _ = endpoints;
+        Err(RpcError::from_mvcc(&mvcc::MvccError::LeaseNotFound))
+    }
 
     /// `HashKV` at `revision` (0 = current) of the member behind one endpoint.
     fn hash_kv(&mut self, endpoint: &str, revision: i64) -> Result<Served<HashKv>, RpcError>;

@@ -554,6 +554,25 @@ impl EtcdctlBackend for SingleMemberBackend {
         Ok(self.served(self.store.leases().iter().map(|lease| lease.id).collect()))
     }
 
+    fn lease_keep_alive_once(
+        &mut self,
+        endpoints: &[String],
+        id: i64,
+    ) -> Result<Served<LeaseKeepAlive>, RpcError> {
+        self.reach(endpoints)?;
+        let now = self.virtual_time_milliseconds;
+        let Some((granted, expiry)) = self.lease_deadlines.get_mut(&id) else {
+            return Err(RpcError::from_mvcc(&MvccError::LeaseNotFound));
+        };
+        *expiry = now.saturating_add(u64::try_from(*granted).unwrap_or(0).saturating_mul(1000));
+        let ttl_seconds = *granted;
+        Ok(self.served(LeaseKeepAlive {
+            header_revision: self.store.revision(),
+            id,
+            ttl_seconds,
+        }))
+    }
+
     fn hash_kv(&mut self, endpoint: &str, revision: i64) -> Result<Served<HashKv>, RpcError> {
         if !self.is_own_endpoint(endpoint) {
             return Err(RpcError::unreachable());

@@ -21,6 +21,10 @@ pub enum ClientOp {
     DeleteRange(mvcc::DeleteRangeRequest),
     Txn(mvcc::TxnRequest),
     Compaction(mvcc::CompactionRequest),
+    /// etcd's `LeaseGrant`: one log entry; the id is chosen by the member that takes the request.
+    LeaseGrant(mvcc::LeaseGrantRequest),
+    /// etcd's `LeaseRevoke` (also what the leader proposes when a lease expires).
+    LeaseRevoke(mvcc::LeaseRevokeRequest),
 }
 
 impl ClientOp {
@@ -34,6 +38,8 @@ impl ClientOp {
             ClientOp::DeleteRange(request) => Some(mvcc::WriteRequest::DeleteRange(request.clone())),
             ClientOp::Txn(request) => Some(mvcc::WriteRequest::Txn(request.clone())),
             ClientOp::Compaction(request) => Some(mvcc::WriteRequest::Compaction(request.clone())),
+            ClientOp::LeaseGrant(request) => Some(mvcc::WriteRequest::LeaseGrant(request.clone())),
+            ClientOp::LeaseRevoke(request) => Some(mvcc::WriteRequest::LeaseRevoke(request.clone())),
         }
     }
 
@@ -46,6 +52,8 @@ impl ClientOp {
             ClientOp::DeleteRange(_) => "delete",
             ClientOp::Txn(_) => "txn",
             ClientOp::Compaction(_) => "compaction",
+            ClientOp::LeaseGrant(_) => "lease-grant",
+            ClientOp::LeaseRevoke(_) => "lease-revoke",
         }
     }
 }
@@ -58,7 +66,7 @@ pub enum ClientReply {
     DeleteRange(mvcc::DeleteRangeResponse),
     Txn(mvcc::TxnResponse),
     Compaction(mvcc::CompactionResponse),
-    /// A write kind this playground does not model (leases through the KV path).
+    /// Any other write's answer (lease grant and revoke).
     Other(mvcc::WriteResponse),
 }
 

@@ -236,6 +236,12 @@ impl Member {
         self.raft.change_membership(members, false).await.map(|_| ()).map_err(|error| error.to_string())
     }
 
+    /// Leader only: hands leadership to `to` (etcd's MoveLeader): the leader
+    /// brings `to` up to date and tells it to campaign at once. Ignored by a non-leader.
+    pub async fn transfer_leader(&self, to: MemberId) -> Result<(), String> {
+        self.raft.trigger().transfer_leader(to.0).await.map_err(|error| error.to_string())
+    }
+
     /// Current Raft state (cheap: reads the latest metrics value).
     pub fn status(&self) -> MemberStatus {
         self.read_status(true)
@@ -362,6 +368,9 @@ impl Member {
             },
             PeerRequest::ForwardWrite(command) => PeerReply::Written(self.propose_here(command).await),
             PeerRequest::ReadIndex => PeerReply::ReadIndex(self.read_index_here().await),
+            PeerRequest::TransferLeader(request) => {
+                self.raft.handle_transfer_leader(request).await.map(PeerReply::TransferLeader).unwrap_or(PeerReply::Refused)
+            }
         }
     }
 

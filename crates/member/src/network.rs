@@ -27,6 +27,8 @@ use openraft::network::v2::RaftNetworkV2;
 use openraft::raft::AppendEntriesRequest;
 use openraft::raft::AppendEntriesResponse;
 use openraft::raft::SnapshotResponse;
+use openraft::raft::TransferLeaderRequest;
+use openraft::raft::TransferLeaderResponse;
 use openraft::raft::VoteRequest;
 use openraft::raft::VoteResponse;
 use openraft::OptionalSend;
@@ -54,6 +56,9 @@ pub enum PeerRequest {
     ForwardWrite(LogCommand),
     /// A follower asks the leader for a read index (etcd's MsgReadIndex).
     ReadIndex,
+    /// The leader hands leadership over (etcd's MsgTimeoutNow after `move-leader`):
+    /// the named member campaigns at once, the others stop honouring the old leader's lease.
+    TransferLeader(TransferLeaderRequest<TypeConfig>),
 }
 
 /// The answer to a [`PeerRequest`].
@@ -65,6 +70,7 @@ pub enum PeerReply {
     InstallSnapshot(SnapshotResponse<TypeConfig>),
     Written(Result<Applied, ClientError>),
     ReadIndex(Result<u64, ClientError>),
+    TransferLeader(TransferLeaderResponse<TypeConfig>),
     /// The receiver's Raft has stopped (it is shutting down).
     Refused,
 }
@@ -80,6 +86,7 @@ impl PeerRequest {
             PeerRequest::InstallSnapshot { .. } => "InstallSnapshot",
             PeerRequest::ForwardWrite(_) => "ForwardProposal",
             PeerRequest::ReadIndex => "ReadIndex",
+            PeerRequest::TransferLeader(_) => "TimeoutNow",
         }
     }
 
@@ -105,6 +112,7 @@ impl PeerRequest {
             ),
             PeerRequest::ForwardWrite(command) => command.to_string(),
             PeerRequest::ReadIndex => String::new(),
+            PeerRequest::TransferLeader(request) => format!("to=member-{}", request.to_node_id()),
         }
     }
 }
@@ -119,6 +127,7 @@ impl PeerReply {
             PeerReply::InstallSnapshot(_) => "InstallSnapshotReply",
             PeerReply::Written(_) => "ProposalReply",
             PeerReply::ReadIndex(_) => "ReadIndexReply",
+            PeerReply::TransferLeader(_) => "TimeoutNowReply",
             PeerReply::Refused => "Refused",
         }
     }
@@ -134,6 +143,8 @@ impl PeerReply {
             PeerReply::Written(Ok(applied)) => format!("revision={}", applied.revision),
             PeerReply::Written(Err(error)) | PeerReply::ReadIndex(Err(error)) => error.to_string(),
             PeerReply::ReadIndex(Ok(index)) => format!("index={index}"),
+            PeerReply::TransferLeader(Ok(())) => String::new(),
+            PeerReply::TransferLeader(Err(error)) => error.to_string(),
             PeerReply::Refused => String::new(),
         }
     }
@@ -251,6 +262,17 @@ impl RaftNetworkV2<TypeConfig> for NetworkClient {
         match self.exchange(PeerRequest::PreVote(rpc), option.soft_ttl()).await? {
             PeerReply::PreVote(response) => Ok(response),
             _ => Err(RPCError::Unreachable(mismatched("PreVote"))),
+        }
+    }
+
+    async fn transfer_leader(
+        &mut self,
+        request: TransferLeaderRequest<TypeConfig>,
+        option: RPCOption,
+    ) -> Result<TransferLeaderResponse<TypeConfig>, RPCError<TypeConfig>> {
+        match self.exchange(PeerRequest::TransferLeader(request), option.soft_ttl()).await? {
+            PeerReply::TransferLeader(response) => Ok(response),
+            _ => Err(RPCError::Unreachable(mismatched("TimeoutNow"))),
         }
     }
 

@@ -19,6 +19,7 @@ use apiserver::{Etcd, EtcdError};
 use cluster::Cluster;
 use etcd_member::{ClientError, ClientOp, ClientReply, MemberId, ReadConsistency};
 use crate::trace_log::TraceLog;
+use crate::watch_mailbox::WatchMailbox;
 use mvcc::{
     CompactionRequest, CompactionResponse, RangeRequest, RangeResponse, TxnRequest, TxnResponse, WatchId,
     WatchRequest, WatchResponse,
@@ -36,12 +37,25 @@ pub struct ClusterEtcd {
     endpoint_index: usize,
     /// Which member serves each etcd watch the apiserver opened.
     watch_members: BTreeMap<WatchId, MemberId>,
+    /// Shared with the console, which watches the same stores.
+    watch_mailbox: Rc<RefCell<WatchMailbox>>,
 }
 
 impl ClusterEtcd {
     /// A client that starts at the first member.
-    pub fn new(cluster: Rc<RefCell<Cluster>>, trace_log: Rc<RefCell<TraceLog>>) -> ClusterEtcd {
-        ClusterEtcd { cluster, trace_log, last_raft_index: None, endpoint_index: 0, watch_members: BTreeMap::new() }
+    pub fn new(
+        cluster: Rc<RefCell<Cluster>>,
+        trace_log: Rc<RefCell<TraceLog>>,
+        watch_mailbox: Rc<RefCell<WatchMailbox>>,
+    ) -> ClusterEtcd {
+        ClusterEtcd {
+            cluster,
+            trace_log,
+            last_raft_index: None,
+            endpoint_index: 0,
+            watch_members: BTreeMap::new(),
+            watch_mailbox,
+        }
     }
 
     /// Remembers which Raft entry produced `revision`.
@@ -151,7 +165,8 @@ impl Etcd for ClusterEtcd {
     fn take_watch_responses(&mut self) -> Vec<WatchResponse> {
         let members: std::collections::BTreeSet<MemberId> = self.watch_members.values().copied().collect();
         let mut cluster = self.cluster.borrow_mut();
-        members.into_iter().flat_map(|member| cluster.take_watch_responses(member)).collect()
+        let mut mailbox = self.watch_mailbox.borrow_mut();
+        members.into_iter().flat_map(|member| mailbox.take_apiserver(&mut cluster, member)).collect()
     }
 
     fn now_ms(&self) -> u64 {

@@ -21,15 +21,20 @@
 mod etcd_client;
 pub mod link;
 mod etcdctl_backend;
+mod foreground;
 mod playground;
 mod race;
 mod scenario;
+mod sha1;
 mod trace_log;
+mod watch_mailbox;
 
 pub use etcd_client::{ClusterEtcd, REQUEST_TIMEOUT_MS};
 pub use etcdctl_backend::{client_endpoint, etcd_member_id, ClusterEtcdctl};
 pub use console::CommandOutput;
+pub use foreground::{ConsoleStream, ForegroundCommand};
 pub use playground::{ActionOutcome, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
 pub use race::{RaceClient, RaceReport, RaceSetup, RaceStep};
 pub use trace_log::{TraceLog, TRACE_LOG_CAPACITY};
+pub use watch_mailbox::WatchMailbox;
 pub use scenario::{Scenario, TimedAction, UserAction, SCENARIO_FORMAT_VERSION};

@@ -11,6 +11,8 @@ use playground_core::quorum::{MemberCount, MemberCountError};
 use serde::{Deserialize, Serialize};
 
 use crate::etcd_client::ClusterEtcd;
+use crate::foreground::{ConsoleStream, Foreground, ForegroundCommand};
+use crate::watch_mailbox::WatchMailbox;
 use crate::trace_log::TraceLog;
 use crate::scenario::{Scenario, TimedAction, UserAction, SCENARIO_FORMAT_VERSION};
 
@@ -49,6 +51,9 @@ pub enum PlaygroundError {
     /// `kubectl delete` of a resource type the playground does not know.
     #[error("error: the server doesn't have a resource type \"{0}\"")]
     UnknownResource(String),
+    /// Ctrl-C while no command runs in the console.
+    #[error("no command is running in the console")]
+    NoForegroundCommand,
 }
 
 /// What an action did, for the UI to show.
@@ -92,6 +97,12 @@ pub struct Playground {
     last_race: Option<crate::race::RaceReport>,
     console: console::Console,
     etcdctl: crate::etcdctl_backend::ClusterEtcdctl,
+    /// The console command still running (a watch), polled as time advances.
+    foreground: Option<Foreground>,
+    /// Numbers foreground commands (see [`ConsoleStream::command_number`]).
+    foreground_started: u64,
+    /// Output of foreground commands not yet drained by the UI.
+    console_output: Vec<ConsoleStream>,
     trace_log: Rc<RefCell<TraceLog>>,
 }
 
@@ -120,11 +131,12 @@ impl Playground {
         };
         let cluster = Rc::new(RefCell::new(Cluster::new(cluster_config)));
         let trace_log = Rc::new(RefCell::new(TraceLog::default()));
+        let watch_mailbox = Rc::new(RefCell::new(WatchMailbox::default()));
         let apiserver = ApiServer::new(
-            Box::new(ClusterEtcd::new(cluster.clone(), trace_log.clone())),
+            Box::new(ClusterEtcd::new(cluster.clone(), trace_log.clone(), watch_mailbox.clone())),
             ApiServerConfig { seed: config.seed, ..ApiServerConfig::default() },
         );
-        let etcdctl = crate::etcdctl_backend::ClusterEtcdctl::new(cluster.clone());
+        let etcdctl = crate::etcdctl_backend::ClusterEtcdctl::new(cluster.clone(), watch_mailbox);
         Ok(Playground {
             config,
             cluster,
@@ -136,6 +148,9 @@ impl Playground {
             last_race: None,
             console: console::Console::new(),
             etcdctl,
+            foreground: None,
+            foreground_started: 0,
+            console_output: Vec::new(),
             trace_log,
         })
     }
@@ -178,10 +193,16 @@ impl Playground {
         // Each round advances the clock by at least one period, so this is bounded.
         while self.now_ms() < target_ms {
             let now_ms = self.now_ms();
-            let next_stop_ms = target_ms.min(self.next_controller_run_ms.max(now_ms + 1));
+            let mut next_stop_ms = target_ms.min(self.next_controller_run_ms.max(now_ms + 1));
+            if let Some(deadline_ms) = self.foreground.as_ref().and_then(|foreground| foreground.deadline_ms) {
+                // `timeout N` ends the command at exactly N virtual seconds.
+                next_stop_ms = next_stop_ms.min(deadline_ms.max(now_ms + 1));
+            }
             self.cluster.borrow_mut().advance(next_stop_ms - now_ms);
             self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
             self.run_controllers_if_due();
+            self.etcdctl.revoke_expired_leases();
+            self.poll_foreground();
         }
     }
 
@@ -191,6 +212,8 @@ impl Playground {
         let progressed = self.cluster.borrow_mut().step();
         self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
         self.run_controllers_if_due();
+        self.etcdctl.revoke_expired_leases();
+        self.poll_foreground();
         progressed
     }
 
@@ -234,10 +257,11 @@ impl Playground {
                 ActionOutcome { status_code: None, message: format!("{fault:?}"), body: None, console: None }
             }
             UserAction::Apply { manifest } => self.kubectl_apply(manifest),
-            UserAction::Console { line, stdin } => {
-                let output = self.console.run(line, stdin, &mut self.etcdctl);
-                let message = format!("{}{}", output.stdout, output.stderr);
-                ActionOutcome { status_code: None, message, body: None, console: Some(output) }
+            UserAction::Console { line, stdin } => self.console_line(line, stdin),
+            UserAction::StopCommand => {
+                let foreground = self.foreground.take().ok_or(PlaygroundError::NoForegroundCommand)?;
+                foreground.stop(&mut self.etcdctl, console::StopReason::Interrupt, &mut self.console_output);
+                ActionOutcome { status_code: None, message: "^C".into(), body: None, console: None }
             }
             UserAction::Race { setup } => {
                 let report = crate::race::run_race(&mut self.apiserver, setup);
@@ -260,7 +284,60 @@ impl Playground {
             }
         };
         self.actions.push(TimedAction { at_ms, action });
+        // Other actions move time too (requests wait in virtual time): stream what happened.
+        self.poll_foreground();
         Ok(outcome)
+    }
+
+    /// One console line. A command still running is stopped first, as if the
+    /// user pressed Ctrl-C (a shell runs one foreground command at a time).
+    /// A command that keeps running (`etcdctl watch`) becomes the foreground
+    /// command: its outcome's `console` is empty and its output streams
+    /// through [`Playground::take_console_output`]. A blank line is only a
+    /// newline: it leaves a running command alone.
+    fn console_line(&mut self, line: &str, stdin: &str) -> ActionOutcome {
+        if line.trim().is_empty() {
+            return ActionOutcome { status_code: None, message: String::new(), body: None, console: Some(console::CommandOutput::default()) };
+        }
+        if let Some(running) = self.foreground.take() {
+            running.stop(&mut self.etcdctl, console::StopReason::Interrupt, &mut self.console_output);
+        }
+        let output = match self.console.execute(line, stdin, &mut self.etcdctl) {
+            console::Execution::Finished(output) => output,
+            console::Execution::Watching(session) => {
+                self.foreground_started += 1;
+                let now_ms = self.now_ms();
+                let command = ForegroundCommand::EtcdctlWatch(session);
+                self.foreground = Some(Foreground::start(self.foreground_started, line.to_string(), command, now_ms));
+                self.poll_foreground();
+                console::CommandOutput::default()
+            }
+        };
+        let message = format!("{}{}", output.stdout, output.stderr);
+        ActionOutcome { status_code: None, message, body: None, console: Some(output) }
+    }
+
+    fn poll_foreground(&mut self) {
+        if let Some(foreground) = self.foreground.take() {
+            let now_ms = self.now_ms();
+            self.foreground = foreground.poll(&mut self.etcdctl, now_ms, &mut self.console_output);
+        }
+    }
+
+    /// The line of the console command still running (a watch), if any.
+    pub fn foreground_command(&self) -> Option<&str> {
+        self.foreground.as_ref().map(|foreground| foreground.line.as_str())
+    }
+
+    /// The number of the running console command (the `command_number` of its output chunks).
+    pub fn foreground_command_number(&self) -> Option<u64> {
+        self.foreground.as_ref().map(|foreground| foreground.number)
+    }
+
+    /// What foreground commands printed since the last call, one chunk per
+    /// command in order; a chunk with `exit_code: Some(_)` is the command's last.
+    pub fn take_console_output(&mut self) -> Vec<ConsoleStream> {
+        std::mem::take(&mut self.console_output)
     }
 
     fn kubectl_apply(&mut self, manifest: &str) -> ActionOutcome {

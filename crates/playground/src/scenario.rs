@@ -22,6 +22,8 @@ pub enum UserAction {
     Race { setup: crate::race::RaceSetup },
     /// A line typed in the console (`etcdctl ...`), with the text fed to its stdin (txn).
     Console { line: String, stdin: String },
+    /// Ctrl-C: stops the console's running command (a watch; exit 130).
+    StopCommand,
     /// `kubectl delete <resource> <name>`.
     Delete { resource: String, namespace: Option<String>, name: String },
 }

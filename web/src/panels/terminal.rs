@@ -1,6 +1,8 @@
 //! The console: type `etcdctl ...` as in a shell next to a real cluster.
 //! Enter runs the line, ↑/↓ walk the history, Tab completes commands, flags
-//! and keys.
+//! and keys. A command that keeps running (`etcdctl watch`) streams into its
+//! entry while virtual time moves; "Stop (Ctrl-C)" or Ctrl-C in the input
+//! stops it (a Ctrl-C with text selected is left to the browser's copy).
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -12,6 +14,10 @@ pub struct TerminalEntry {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: i32,
+    /// Still running (a watch): its output grows as time moves.
+    pub running: bool,
+    /// The playground's number for a streaming command (matches its output chunks).
+    pub command_number: Option<u64>,
 }
 
 /// What the app does for the terminal.
@@ -21,6 +27,8 @@ pub enum TerminalRequest {
     HistoryUp(String),
     HistoryDown,
     Complete(String),
+    /// Ctrl-C: stop the running command, or drop the typed line if none runs.
+    Interrupt,
 }
 
 #[derive(Properties, PartialEq, Clone)]
@@ -54,7 +62,12 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
                 .map(|input| input.value())
                 .unwrap_or_default();
+            let has_selection = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|input| input.selection_start().ok().flatten() != input.selection_end().ok().flatten());
             let request = match event.key().as_str() {
+                "c" | "C" if event.ctrl_key() && !has_selection => TerminalRequest::Interrupt,
                 "Enter" => TerminalRequest::Run(input.clone()),
                 "ArrowUp" => TerminalRequest::HistoryUp(input.clone()),
                 "ArrowDown" => TerminalRequest::HistoryDown,
@@ -65,12 +78,17 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             on_request.emit(request);
         })
     };
+    let running = props.entries.last().is_some_and(|entry| entry.running);
+    let on_stop = props.on_request.reform(|_: MouseEvent| TerminalRequest::Interrupt);
     let entries = props.entries.iter().map(|entry| {
         html! {
-            <div class="terminal-entry" data-testid="terminal-entry">
+            <div class={classes!("terminal-entry", entry.running.then_some("terminal-running"))} data-testid="terminal-entry">
                 <div class="terminal-line">{ "$ " }{ &entry.line }</div>
                 if !entry.stdout.is_empty() { <pre class="terminal-stdout">{ &entry.stdout }</pre> }
                 if !entry.stderr.is_empty() { <pre class="terminal-stderr">{ &entry.stderr }</pre> }
+                if !entry.running && entry.command_number.is_some() {
+                    <div class="terminal-exit" data-testid="terminal-exit">{ format!("exit {}", entry.exit_code) }</div>
+                }
             </div>
         }
     });
@@ -78,10 +96,15 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         <section class="panel terminal" data-testid="terminal">
             <h2>{ "Console" }</h2>
             <p class="hint">{ "etcdctl 3.4 against the simulated members: member 1 is 127.0.0.1:2379, member 2 127.0.0.1:22379, member 3 127.0.0.1:32379. \
-                Try: etcdctl get /registry --prefix --keys-only, etcdctl endpoint status --cluster -w table" }</p>
+                Try: etcdctl get /registry --prefix --keys-only, etcdctl endpoint status --cluster -w table, \
+                etcdctl watch --prefix /registry/ (it streams until Ctrl-C)" }</p>
             <div class="terminal-output">{ for entries }</div>
             if !props.candidates.is_empty() {
                 <div class="terminal-candidates" data-testid="terminal-candidates">{ props.candidates.join("  ") }</div>
+            }
+            if running {
+                <button class="terminal-stop" data-testid="terminal-stop" onclick={on_stop}
+                    title="Stop the running command, like Ctrl-C in a shell">{ "Stop (Ctrl-C)" }</button>
             }
             <div class="terminal-prompt">
                 { "$ " }

@@ -126,8 +126,7 @@ pub fn parse_flags(flags: &[FlagSpec], arguments: &[String]) -> Result<ParsedFla
                 None => pending = Some(index),
             }
         } else if let Some(cluster) = word.strip_prefix('-').filter(|rest| !rest.is_empty()) {
-            let mut chars = cluster.char_indices();
-            while let Some((at, short)) = chars.next() {
+            for (at, short) in cluster.char_indices() {
                 let Some(index) = unique.iter().position(|flag| flag.short == Some(short)) else {
                     return Err(unknown_argument(&format!("-{short}"), arguments));
                 };

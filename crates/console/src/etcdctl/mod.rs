@@ -35,6 +35,8 @@ use text::{
 /// etcdctl's exit codes (`ctlv3/command/error.go`).
 pub const EXIT_SUCCESS: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
+/// etcdctl's ExitBadConnection.
+pub const EXIT_BAD_CONNECTION: i32 = 2;
 pub const EXIT_BAD_FEATURE: i32 = 4;
 pub const EXIT_INTERRUPTED: i32 = 5;
 pub const EXIT_BAD_ARGS: i32 = 128;
@@ -361,6 +363,7 @@ fn invoke_inner(
         Action::LeaseRevoke => lease_revoke(&mut call, &positionals),
         Action::LeaseTimeToLive => lease_time_to_live(&mut call, &parsed, &positionals),
         Action::LeaseList => lease_list(&mut call),
+        Action::LeaseKeepAlive => lease_keep_alive(&mut call, &parsed, &positionals),
         Action::Group => Ok(()),
         Action::NotSimulated => {
             let names: Vec<&str> = path.iter().map(|spec| spec.name).collect();
@@ -1271,6 +1274,54 @@ fn lease_grant(call: &mut Call<'_>, arguments: &[String]) -> Result<(), Failure>
         }
         _ => call.stdout.push_str(&format!(
             "lease {:016x} granted with TTL({}s)\n",
+            response.id, response.ttl_seconds
+        )),
+    }
+    Ok(())
+}
+
+/// `lease keep-alive --once <id>`: one renewal (etcd 3.4's `KeepAliveOnce`, a stream call, so no
+/// retry warning before an error; errors exit 2). Without `--once` etcdctl would keep renewing
+/// until stopped, which the playground does not simulate.
+fn lease_keep_alive(call: &mut Call<'_>, parsed: &ParsedFlags, arguments: &[String]) -> Result<(), Failure> {
+    if arguments.len() != 1 {
+        return Err(Failure::error(
+            EXIT_BAD_ARGS,
+            "lease keep-alive command needs lease ID as argument",
+        ));
+    }
+    let id = parse_go_int(&arguments[0], 16).map_err(|error| {
+        Failure::error(
+            EXIT_BAD_ARGS,
+            format!("bad lease ID arg ({error}), expecting ID in Hex"),
+        )
+    })?;
+    if !parsed.bool("once") {
+        return Err(Failure::error(
+            EXIT_BAD_FEATURE,
+            "lease keep-alive without --once (a renewal every TTL/3 until Ctrl-C) is not simulated by the playground; use --once",
+        ));
+    }
+    let endpoints = call.endpoints.clone();
+    let served = call
+        .backend
+        .lease_keep_alive_once(&endpoints, id)
+        .map_err(|error| Failure::error(EXIT_BAD_CONNECTION, error.client_text()))?;
+    let response = &served.response;
+    match call.printer.format {
+        Format::Json => {
+            let mut object = JsonObject::new();
+            inline_header(&mut object, Header::of(&served, response.header_revision));
+            call.stdout.push_str(
+                &object
+                    .number("ID", response.id)
+                    .number("TTL", response.ttl_seconds)
+                    .finish(),
+            );
+            call.stdout.push('\n');
+        }
+        _ => call.stdout.push_str(&format!(
+            "lease {:016x} keepalived with TTL({})\n",
             response.id, response.ttl_seconds
         )),
     }

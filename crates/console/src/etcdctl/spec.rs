@@ -110,6 +110,8 @@ pub enum Action {
     LeaseRevoke,
     LeaseTimeToLive,
     LeaseList,
+    /// `lease keep-alive --once` (the streaming form is not simulated).
+    LeaseKeepAlive,
     /// A parent command: prints its usage.
     Group,
     /// A real etcdctl command the playground does not simulate.
@@ -398,6 +400,11 @@ const TIMETOLIVE_FLAGS: &[FlagSpec] = &[
     boolean("keys", None, false, "Get keys attached to this lease"),
 ];
 
+const KEEP_ALIVE_FLAGS: &[FlagSpec] = &[
+    boolean("help", Some('h'), false, "help for keep-alive"),
+    boolean("once", None, false, "Resets the keep-alive time to its original value and exits immediately"),
+];
+
 const LEASE_CHILDREN: &[CommandSpec] = &[
     leaf(
         "grant",
@@ -431,8 +438,8 @@ const LEASE_CHILDREN: &[CommandSpec] = &[
         "keep-alive",
         "Keeps leases alive (renew)",
         "[options] <leaseID>",
-        HELP_ONLY,
-        Action::NotSimulated,
+        KEEP_ALIVE_FLAGS,
+        Action::LeaseKeepAlive,
     ),
 ];
 

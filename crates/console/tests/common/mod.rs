@@ -132,7 +132,7 @@ pub fn unsupported_reason(step: &Step) -> Option<&'static str> {
     }
     if step.file.starts_with("12-") || step.file.starts_with("13-") || step.file.starts_with("14-")
     {
-        return Some("crash/election/recovery timing: needs the simulated multi-member cluster (12's lone-survivor half is replayed by quorum_loss_transcript.rs)");
+        return Some("crash/election/recovery: replayed on the simulated cluster by crates/playground/tests/cluster_transcripts.rs (12's lone-survivor half also here by quorum_loss_transcript.rs)");
     }
     None
 }

@@ -497,7 +497,7 @@ fn get(context: &mut Context<'_>) -> Execution {
             if single_implied && items.len() == 1 {
                 let object = items.remove(0);
                 out.stdout.push_str(&encode(format, &object));
-            } else if !(single_implied && items.is_empty()) && !(watching && items.is_empty()) {
+            } else if !(items.is_empty() && (single_implied || watching)) {
                 out.stdout.push_str(&encode(format, &list_object(items)));
             }
         }

@@ -73,7 +73,10 @@ fn containers(lines: &mut String, indent: &str, object: &Value, pointer: &str, s
     lines.push_str(&format!("{indent}Containers:\n"));
     for container in object.pointer(pointer).and_then(Value::as_array).cloned().unwrap_or_default() {
         let name = text(&container, "/name");
-        lines.push_str(&format!("{indent} {name}:\n"));
+        // A pod's containers sit two columns in, a template's one column further than its title.
+        let name_indent = if indent.is_empty() { "  " } else { "   " };
+        let indent = "  ";
+        lines.push_str(&format!("{name_indent}{name}:\n"));
         lines.push_str(&format!("{indent}  Image:\t{}\n", text(&container, "/image")));
         let ports: Vec<String> = container
             .get("ports")

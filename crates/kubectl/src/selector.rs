@@ -39,7 +39,7 @@ impl Selector {
                 if text.trim().is_empty() {
                     continue;
                 }
-                return Err(format!("found '', expected: !, identifier, or 'end of string'"));
+                return Err("found '', expected: !, identifier, or 'end of string'".to_string());
             }
             requirements.push(parse_requirement(part)?);
         }

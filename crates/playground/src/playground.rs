@@ -62,6 +62,8 @@ pub struct ActionOutcome {
     pub body: Option<String>,
     /// What a console command printed.
     pub console: Option<console::CommandOutput>,
+    /// `kubectl edit`: the YAML to load into the object editor.
+    pub editor_text: Option<String>,
 }
 
 /// One key of a member's store, as the /registry tree shows it.
@@ -231,14 +233,27 @@ impl Playground {
         let outcome = match &action {
             UserAction::Fault { fault } => {
                 self.cluster.borrow_mut().apply_action(fault.clone())?;
-                ActionOutcome { status_code: None, message: format!("{fault:?}"), body: None, console: None }
+                ActionOutcome { status_code: None, message: format!("{fault:?}"), body: None, console: None, editor_text: None }
             }
             UserAction::Apply { manifest } => self.kubectl_apply(manifest),
-            UserAction::Console { line, stdin } => {
-                let output = self.console.run(line, stdin, &mut self.etcdctl);
-                let message = format!("{}{}", output.stdout, output.stderr);
-                ActionOutcome { status_code: None, message, body: None, console: Some(output) }
-            }
+            UserAction::Console { line, stdin } => match kubectl::kubectl_arguments(line) {
+                // kubectl talks to the apiserver, like the real one; `get -w` prints what it
+                // has at once and stops (see `kubectl::WatchSession` for streaming).
+                Some(arguments) => {
+                    let result = kubectl::run(&arguments, stdin, &mut self.apiserver);
+                    let output = result.output;
+                    let editor_text = result.effects.into_iter().find_map(|effect| match effect {
+                        kubectl::Effect::OpenEditor { text } => Some(text),
+                    });
+                    let message = format!("{}{}", output.stdout, output.stderr);
+                    ActionOutcome { status_code: None, message, body: None, console: Some(output), editor_text }
+                }
+                None => {
+                    let output = self.console.run(line, stdin, &mut self.etcdctl);
+                    let message = format!("{}{}", output.stdout, output.stderr);
+                    ActionOutcome { status_code: None, message, body: None, console: Some(output), editor_text: None }
+                }
+            },
             UserAction::Race { setup } => {
                 let report = crate::race::run_race(&mut self.apiserver, setup);
                 let message = match (report.winner, report.loser_final_status) {
@@ -247,7 +262,7 @@ impl Playground {
                 };
                 let status_code = report.steps.last().map(|step| step.status_code);
                 self.last_race = Some(report);
-                ActionOutcome { status_code, message, body: None, console: None }
+                ActionOutcome { status_code, message, body: None, console: None, editor_text: None }
             }
             UserAction::Delete { resource, namespace, name } => {
                 let kind = Resource::from_name(resource).ok_or_else(|| PlaygroundError::UnknownResource(resource.clone()))?;
@@ -273,6 +288,7 @@ impl Playground {
             message,
             body: decisive.map(|result| result.response.body_json()),
             console: None,
+            editor_text: None,
         }
     }
 
@@ -339,8 +355,24 @@ impl Playground {
             let cluster = self.cluster.borrow();
             self.default_member(&cluster).and_then(|member| cluster.store(member).cloned()).unwrap_or_default()
         };
+        let keys: Vec<String> = {
+            let request = mvcc::RangeRequest {
+                key: b"/registry/".to_vec(),
+                range_end: mvcc::prefix_end(b"/registry/"),
+                keys_only: true,
+                ..mvcc::RangeRequest::default()
+            };
+            store
+                .range(&request)
+                .map(|response| response.kvs.into_iter().map(|kv| String::from_utf8_lossy(&kv.key).into_owned()).collect())
+                .unwrap_or_default()
+        };
         let mut backend = console::SingleMemberBackend::with_store(store);
-        console::complete(line, cursor, &mut backend)
+        let mut candidates = console::complete(line, cursor, &mut backend);
+        candidates.extend(kubectl::complete(line, cursor, &keys));
+        candidates.sort();
+        candidates.dedup();
+        candidates
     }
 
     /// The newest cluster events (messages, elections, commits, applies, client requests), oldest first.
@@ -389,5 +421,5 @@ fn outcome(response: &ApiResponse, success: String) -> ActionOutcome {
             format!("{name}{success}")
         }
     };
-    ActionOutcome { status_code: Some(response.status_code), message, body: Some(response.body_json()), console: None }
+    ActionOutcome { status_code: Some(response.status_code), message, body: Some(response.body_json()), console: None, editor_text: None }
 }

@@ -1,4 +1,4 @@
-//! The console: type `etcdctl ...` as in a shell next to a real cluster.
+//! The console: type `etcdctl ...` or `kubectl ...` as in a shell next to a real cluster.
 //! Enter runs the line, ↑/↓ walk the history, Tab completes commands, flags
 //! and keys.
 
@@ -78,7 +78,9 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         <section class="panel terminal" data-testid="terminal">
             <h2>{ "Console" }</h2>
             <p class="hint">{ "etcdctl 3.4 against the simulated members: member 1 is 127.0.0.1:2379, member 2 127.0.0.1:22379, member 3 127.0.0.1:32379. \
-                Try: etcdctl get /registry --prefix --keys-only, etcdctl endpoint status --cluster -w table" }</p>
+                Try: etcdctl get /registry --prefix --keys-only, etcdctl endpoint status --cluster -w table. \
+                kubectl talks to the simulated apiserver: kubectl get pods -o wide, kubectl describe deploy web, kubectl scale deploy web --replicas=3, \
+                kubectl edit deploy/web (opens the editor); -f reads the editor's text (kubectl apply -f -)." }</p>
             <div class="terminal-output">{ for entries }</div>
             if !props.candidates.is_empty() {
                 <div class="terminal-candidates" data-testid="terminal-candidates">{ props.candidates.join("  ") }</div>

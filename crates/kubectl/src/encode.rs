@@ -11,8 +11,11 @@
 //! let object = serde_json::json!({"kind": "ConfigMap", "data": {"port": "80", "mode": "fast"}, "list": []});
 //! assert_eq!(kubectl::encode::to_yaml(&object), "data:\n  mode: fast\n  port: \"80\"\nkind: ConfigMap\nlist: []\n");
 //! ```
-//! (One known difference: go-yaml folds plain strings longer than 80 columns; these printers
-//! never fold, which reads back to the same value.)
+//! Known differences, all reading back to the same value: go-yaml folds plain strings longer
+//! than 80 columns (never done here); multi-line sequence items and strings needing quotes that
+//! contain `'` are double-quoted here, because the apiserver's YAML reader (which reads the
+//! editor's text back) does not take `- |` items or `''` before ` #` (go-yaml would write
+//! `- |` and `'it''s'`).
 
 use serde_json::Value;
 
@@ -162,6 +165,13 @@ fn write_sequence(items: &[Value], column: usize, out: &mut String) {
         match item {
             Value::Object(child) if !child.is_empty() => write_mapping(child, column + 2, out),
             Value::Array(inner) if !inner.is_empty() => write_sequence(inner, column + 2, out),
+            // go-yaml would write a multi-line item as `- |`; the apiserver's YAML reader
+            // (which reads the editor's text back) does not take block scalars as sequence
+            // items, so those items are double-quoted instead: the same string either way.
+            Value::String(text) if text.contains('\n') => {
+                out.push_str(&double_quoted(text));
+                out.push('\n');
+            }
             scalar => {
                 out.push_str(&inline_value(scalar, column + 2));
                 out.push('\n');
@@ -195,6 +205,10 @@ fn scalar_string(text: &str, block_indent: usize) -> String {
     }
     if plain_allowed(text) {
         text.to_string()
+    } else if text.contains('\'') {
+        // go-yaml writes 'it''s: x'; the apiserver's reader misreads `''` before ` #`, so a
+        // string with a quote in it is double-quoted (it reads back the same).
+        double_quoted(text)
     } else {
         format!("'{}'", text.replace('\'', "''"))
     }
@@ -203,7 +217,9 @@ fn scalar_string(text: &str, block_indent: usize) -> String {
 /// go-yaml refuses literal style for text with leading spaces on its first line and similar;
 /// those become double-quoted.
 fn starts_or_ends_badly_for_literal(text: &str) -> bool {
-    text.starts_with(' ') || text.starts_with('\n') || text.ends_with(' ')
+    text.starts_with('\n')
+        || text.contains('\t')
+        || text.split('\n').any(|line| line.starts_with(' ') || line.ends_with(' '))
 }
 
 fn literal_block(text: &str, block_indent: usize) -> String {

@@ -242,9 +242,13 @@ impl Playground {
                 Some(arguments) => {
                     let result = kubectl::run(&arguments, stdin, &mut self.apiserver);
                     let output = result.output;
-                    let editor_text = result.effects.into_iter().find_map(|effect| match effect {
-                        kubectl::Effect::OpenEditor { text } => Some(text),
-                    });
+                    let editor_text = result
+                        .effects
+                        .into_iter()
+                        .map(|effect| match effect {
+                            kubectl::Effect::OpenEditor { text } => text,
+                        })
+                        .next();
                     let message = format!("{}{}", output.stdout, output.stderr);
                     ActionOutcome { status_code: None, message, body: None, console: Some(output), editor_text }
                 }

@@ -3,6 +3,11 @@
 //!
 //! Flags are split by the console's pflag-style splitter
 //! (`console::etcdctl::flags::parse_flags`), so both tools read flags the same way.
+//!
+//! ```
+//! assert_eq!(kubectl::cli::find("get").map(|command| command.name), Some("get"));
+//! assert_eq!(kubectl::cli::suggestions("gett"), vec!["get", "set"]); // cobra's "Did you mean this?"
+//! ```
 
 use console::etcdctl::spec::FlagSpec;
 

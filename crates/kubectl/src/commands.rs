@@ -1,6 +1,18 @@
 //! Each command as kubectl runs it: resolve the arguments, send requests, print what kubectl
 //! prints. Every error a user can cause comes back as kubectl's text and exit code 1; none
 //! panics. A command rejected before its first request sends nothing.
+//!
+//! Worked example (`kubectl -n kube-system get deploy,svc -l app=dns`):
+//!
+//! ```text
+//! global flags   -n kube-system              -> namespace "kube-system"
+//! command        get                         -> flags split by pflag's rules (-l app=dns)
+//! targets        deploy,svc                  -> ByType { [Deployment, Service], names: [] }
+//! requests       List deployments.apps, List services in kube-system, filtered by app=dns
+//! output         one table per type, NAME as deployment.apps/x and service/y (several types),
+//!                a blank line between tables; nothing found -> stderr
+//!                "No resources found in kube-system namespace."
+//! ```
 
 use apiserver::{ApiRequest, ApiResponse, ApiServer, RequestBody, Resource};
 use console::etcdctl::flags::{parse_flags, ParsedFlags};

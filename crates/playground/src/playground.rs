@@ -372,10 +372,14 @@ impl Playground {
                 .unwrap_or_default()
         };
         let mut backend = console::SingleMemberBackend::with_store(store);
+        // etcdctl's candidates keep their order (cobra's command order, sorted keys); kubectl's
+        // follow (only the program name can come from both).
         let mut candidates = console::complete(line, cursor, &mut backend);
-        candidates.extend(kubectl::complete(line, cursor, &keys));
-        candidates.sort();
-        candidates.dedup();
+        for candidate in kubectl::complete(line, cursor, &keys) {
+            if !candidates.contains(&candidate) {
+                candidates.push(candidate);
+            }
+        }
         candidates
     }
 

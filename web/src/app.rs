@@ -18,7 +18,7 @@ use yew::prelude::*;
 use crate::panels::cluster_diagram::ClusterDiagram;
 use crate::persistence::{self, Start};
 use crate::panels::event_log::{EventLog, EVENTS_SHOWN};
-use crate::panels::object_editor::ObjectEditor;
+use crate::panels::object_editor::{EditorLoad, ObjectEditor};
 use crate::panels::partition_editor::PartitionEditor;
 use crate::panels::quorum_table::QuorumTable;
 use crate::panels::race_lab::RaceLab;
@@ -75,6 +75,8 @@ pub enum Msg {
     Share,
     Terminal(TerminalRequest),
     TerminalInput(String),
+    /// The object editor's text changed (kubectl's `-f` reads it).
+    EditorText(String),
     DismissBanner,
 }
 
@@ -98,6 +100,10 @@ pub struct App {
     banner: Option<Banner>,
     registry: RegistrySelection,
     last_apply: Option<playground::ActionOutcome>,
+    /// What `kubectl edit` last put into the object editor.
+    editor_load: Option<EditorLoad>,
+    /// The object editor's current text: the stdin of a console `kubectl ... -f`.
+    editor_text: String,
     terminal_entries: Vec<TerminalEntry>,
     terminal_input: String,
     terminal_candidates: Vec<String>,
@@ -148,6 +154,8 @@ impl Component for App {
             frames_since_save: 0,
             registry: RegistrySelection::default(),
             last_apply: None,
+            editor_load: None,
+            editor_text: crate::panels::object_editor::TEMPLATES[0].1.to_string(),
             terminal_entries: Vec::new(),
             terminal_input: String::new(),
             terminal_candidates: Vec::new(),
@@ -224,6 +232,10 @@ impl Component for App {
                 self.terminal_input = text;
                 return false;
             }
+            Msg::EditorText(text) => {
+                self.editor_text = text;
+                return false;
+            }
             Msg::Terminal(request) => self.terminal(request),
             Msg::DismissBanner => self.banner = None,
         }
@@ -273,7 +285,7 @@ impl Component for App {
                         <QuorumTable selected={member_count} on_select={link.callback(|members: MemberCount| Msg::Reset(members.get()))} />
                     </div>
                     <div class="column">
-                        <ObjectEditor on_apply={link.callback(Msg::Apply)} outcome={self.last_apply.clone()} />
+                        <ObjectEditor on_apply={link.callback(Msg::Apply)} outcome={self.last_apply.clone()} load={self.editor_load.clone()} on_text={link.callback(Msg::EditorText)} />
                         <Terminal entries={self.terminal_entries.clone()} input={self.terminal_input.clone()}
                             candidates={self.terminal_candidates.clone()}
                             on_request={link.callback(Msg::Terminal)} on_input={link.callback(Msg::TerminalInput)} />
@@ -300,9 +312,16 @@ impl App {
                 self.terminal_input.clear();
                 // What the previous command printed up to now belongs to its own entry.
                 self.absorb_console_output();
-                let outcome = self.playground.apply(UserAction::Console { line: line.clone(), stdin: String::new() });
+                // The page has no files: kubectl's `-f` reads the object editor's text as stdin.
+                let stdin = if kubectl::kubectl_arguments(&line).is_some() { self.editor_text.clone() } else { String::new() };
+                let outcome = self.playground.apply(UserAction::Console { line: line.clone(), stdin });
                 let (stdout, stderr, exit_code) = match outcome {
                     Ok(outcome) => {
+                        if let Some(text) = outcome.editor_text {
+                            let generation = self.editor_load.as_ref().map_or(1, |load| load.generation + 1);
+                            self.editor_text = text.clone();
+                            self.editor_load = Some(EditorLoad { generation, text });
+                        }
                         let output = outcome.console.unwrap_or_default();
                         (output.stdout, output.stderr, output.exit_code)
                     }

@@ -201,6 +201,26 @@ async fn etcdctl_in_the_console_lists_keys_completes_and_recalls_history() {
 }
 
 #[wasm_bindgen_test]
+async fn kubectl_applies_the_editors_text_and_edit_loads_the_object_back_into_it() {
+    let root = mount(8);
+    yew::scheduler::flush().await;
+    step_until_default_namespace(&root).await;
+
+    // The editor opens on the Deployment template; `-f -` reads it.
+    type_line(&root, "kubectl apply -f -", "Enter").await;
+    let output = text(&find(&root, "[data-testid='terminal-entry']"));
+    assert!(output.contains("deployment.apps/web created"), "{output}");
+
+    type_line(&root, "kubectl edit deploy/web", "Enter").await;
+    yew::scheduler::flush().await;
+    let manifest: web_sys::HtmlTextAreaElement = find(&root, "[data-testid='manifest']").dyn_into().expect("a textarea");
+    let yaml = manifest.value();
+    assert!(yaml.starts_with("# Please edit the object below."), "{yaml}");
+    assert!(yaml.contains("\n  name: web\n") && yaml.contains("resourceVersion: "), "{yaml}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn adding_a_member_grows_the_cluster_and_a_held_message_stays_in_flight() {
     let root = mount(7);
     yew::scheduler::flush().await;

@@ -1,5 +1,5 @@
 //! The console's foreground command: a command that keeps running after its
-//! line was entered (today `etcdctl watch`; later `kubectl get -w`), polled as
+//! line was entered (`etcdctl watch`, `kubectl get -w`), polled as
 //! virtual time advances, until the server ends it, its `timeout N` runs out,
 //! or the user stops it (Ctrl-C, recorded as [`crate::UserAction::StopCommand`]).
 //!
@@ -21,6 +21,7 @@
 //! assert_eq!((output[0].line.as_str(), output[0].exit_code), ("etcdctl watch /color", Some(130)));
 //! ```
 
+use apiserver::ApiServer;
 use console::{EtcdctlBackend, StopReason, WatchSession};
 
 /// A command still running in the console.
@@ -28,6 +29,8 @@ use console::{EtcdctlBackend, StopReason, WatchSession};
 pub enum ForegroundCommand {
     /// `etcdctl watch ...`
     EtcdctlWatch(WatchSession),
+    /// `kubectl get ... -w`: the listing, then one row per change, until Ctrl-C.
+    KubectlWatch(kubectl::WatchSession),
 }
 
 /// The running command, the line that started it and when `timeout N` ends it.
@@ -67,6 +70,8 @@ impl Foreground {
             ForegroundCommand::EtcdctlWatch(session) => session
                 .timeout_nanoseconds()
                 .map(|nanoseconds| now_ms.saturating_add(nanoseconds.div_ceil(1_000_000))),
+            // `timeout N kubectl get -w` is not timed: Ctrl-C ends it.
+            ForegroundCommand::KubectlWatch(_) => None,
         };
         Foreground { number, line, command, deadline_ms }
     }
@@ -75,11 +80,12 @@ impl Foreground {
     pub(crate) fn poll(
         mut self,
         backend: &mut dyn EtcdctlBackend,
+        api: &mut ApiServer,
         now_ms: u64,
         streams: &mut Vec<ConsoleStream>,
     ) -> Option<Foreground> {
         if self.deadline_ms.is_some_and(|deadline_ms| now_ms >= deadline_ms) {
-            self.stop(backend, StopReason::Timeout, streams);
+            self.stop(backend, api, StopReason::Timeout, streams);
             return None;
         }
         let (output, finished) = match &mut self.command {
@@ -87,17 +93,22 @@ impl Foreground {
                 let output = session.poll(backend);
                 (output, session.is_finished())
             }
+            ForegroundCommand::KubectlWatch(session) => {
+                let stdout = session.poll(api);
+                (console::CommandOutput { stdout, ..console::CommandOutput::default() }, false)
+            }
         };
         self.record(streams, &output, finished);
         (!finished).then_some(self)
     }
 
     /// Ends it from the outside (Ctrl-C or the timeout), printing what was still pending.
-    pub(crate) fn stop(self, backend: &mut dyn EtcdctlBackend, reason: StopReason, streams: &mut Vec<ConsoleStream>) {
+    pub(crate) fn stop(self, backend: &mut dyn EtcdctlBackend, api: &mut ApiServer, reason: StopReason, streams: &mut Vec<ConsoleStream>) {
         let number = self.number;
         let line = self.line;
         let output = match self.command {
             ForegroundCommand::EtcdctlWatch(session) => session.stop(backend, reason),
+            ForegroundCommand::KubectlWatch(session) => session.stop(api).output,
         };
         record(streams, number, &line, &output, true);
     }

@@ -33,6 +33,8 @@ pub use etcd_client::{ClusterEtcd, REQUEST_TIMEOUT_MS};
 pub use etcdctl_backend::{client_endpoint, etcd_member_id, ClusterEtcdctl};
 pub use console::CommandOutput;
 pub use foreground::{ConsoleStream, ForegroundCommand};
+/// `kubectl get -w` as a session (the page stops it at once for now; streaming can poll it).
+pub use kubectl::{Effect as KubectlEffect, WatchSession as KubectlWatchSession};
 pub use playground::{ActionOutcome, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
 pub use race::{RaceClient, RaceReport, RaceSetup, RaceStep};
 pub use trace_log::{TraceLog, TRACE_LOG_CAPACITY};

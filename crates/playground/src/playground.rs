@@ -67,6 +67,8 @@ pub struct ActionOutcome {
     pub body: Option<String>,
     /// What a console command printed.
     pub console: Option<console::CommandOutput>,
+    /// `kubectl edit`: the YAML to load into the object editor.
+    pub editor_text: Option<String>,
 }
 
 /// One key of a member's store, as the /registry tree shows it.
@@ -254,14 +256,14 @@ impl Playground {
         let outcome = match &action {
             UserAction::Fault { fault } => {
                 self.cluster.borrow_mut().apply_action(fault.clone())?;
-                ActionOutcome { status_code: None, message: format!("{fault:?}"), body: None, console: None }
+                ActionOutcome { status_code: None, message: format!("{fault:?}"), body: None, console: None, editor_text: None }
             }
             UserAction::Apply { manifest } => self.kubectl_apply(manifest),
             UserAction::Console { line, stdin } => self.console_line(line, stdin),
             UserAction::StopCommand => {
                 let foreground = self.foreground.take().ok_or(PlaygroundError::NoForegroundCommand)?;
-                foreground.stop(&mut self.etcdctl, console::StopReason::Interrupt, &mut self.console_output);
-                ActionOutcome { status_code: None, message: "^C".into(), body: None, console: None }
+                foreground.stop(&mut self.etcdctl, &mut self.apiserver, console::StopReason::Interrupt, &mut self.console_output);
+                ActionOutcome { status_code: None, message: "^C".into(), body: None, console: None, editor_text: None }
             }
             UserAction::Race { setup } => {
                 let report = crate::race::run_race(&mut self.apiserver, setup);
@@ -271,7 +273,7 @@ impl Playground {
                 };
                 let status_code = report.steps.last().map(|step| step.status_code);
                 self.last_race = Some(report);
-                ActionOutcome { status_code, message, body: None, console: None }
+                ActionOutcome { status_code, message, body: None, console: None, editor_text: None }
             }
             UserAction::Delete { resource, namespace, name } => {
                 let kind = Resource::from_name(resource).ok_or_else(|| PlaygroundError::UnknownResource(resource.clone()))?;
@@ -297,30 +299,45 @@ impl Playground {
     /// newline: it leaves a running command alone.
     fn console_line(&mut self, line: &str, stdin: &str) -> ActionOutcome {
         if line.trim().is_empty() {
-            return ActionOutcome { status_code: None, message: String::new(), body: None, console: Some(console::CommandOutput::default()) };
+            return ActionOutcome { status_code: None, message: String::new(), body: None, console: Some(console::CommandOutput::default()), editor_text: None };
         }
         if let Some(running) = self.foreground.take() {
-            running.stop(&mut self.etcdctl, console::StopReason::Interrupt, &mut self.console_output);
+            running.stop(&mut self.etcdctl, &mut self.apiserver, console::StopReason::Interrupt, &mut self.console_output);
         }
-        let output = match self.console.execute(line, stdin, &mut self.etcdctl) {
-            console::Execution::Finished(output) => output,
-            console::Execution::Watching(session) => {
+        // kubectl talks to the apiserver, like the real one; everything else is the shell with etcdctl.
+        let (execution, editor_text) = match kubectl::kubectl_arguments(line) {
+            Some(arguments) => match kubectl::execute(&arguments, stdin, &mut self.apiserver) {
+                kubectl::Execution::Finished(result) => {
+                    let editor_text = result.effects.into_iter().map(|effect| match effect {
+                        kubectl::Effect::OpenEditor { text } => text,
+                    });
+                    (Ok(result.output), editor_text.last())
+                }
+                kubectl::Execution::Watching(session) => (Err(ForegroundCommand::KubectlWatch(session)), None),
+            },
+            None => match self.console.execute(line, stdin, &mut self.etcdctl) {
+                console::Execution::Finished(output) => (Ok(output), None),
+                console::Execution::Watching(session) => (Err(ForegroundCommand::EtcdctlWatch(session)), None),
+            },
+        };
+        let output = match execution {
+            Ok(output) => output,
+            Err(command) => {
                 self.foreground_started += 1;
                 let now_ms = self.now_ms();
-                let command = ForegroundCommand::EtcdctlWatch(session);
                 self.foreground = Some(Foreground::start(self.foreground_started, line.to_string(), command, now_ms));
                 self.poll_foreground();
                 console::CommandOutput::default()
             }
         };
         let message = format!("{}{}", output.stdout, output.stderr);
-        ActionOutcome { status_code: None, message, body: None, console: Some(output) }
+        ActionOutcome { status_code: None, message, body: None, console: Some(output), editor_text }
     }
 
     fn poll_foreground(&mut self) {
         if let Some(foreground) = self.foreground.take() {
             let now_ms = self.now_ms();
-            self.foreground = foreground.poll(&mut self.etcdctl, now_ms, &mut self.console_output);
+            self.foreground = foreground.poll(&mut self.etcdctl, &mut self.apiserver, now_ms, &mut self.console_output);
         }
     }
 
@@ -350,6 +367,7 @@ impl Playground {
             message,
             body: decisive.map(|result| result.response.body_json()),
             console: None,
+            editor_text: None,
         }
     }
 
@@ -416,8 +434,28 @@ impl Playground {
             let cluster = self.cluster.borrow();
             self.default_member(&cluster).and_then(|member| cluster.store(member).cloned()).unwrap_or_default()
         };
+        let keys: Vec<String> = {
+            let request = mvcc::RangeRequest {
+                key: b"/registry/".to_vec(),
+                range_end: mvcc::prefix_end(b"/registry/"),
+                keys_only: true,
+                ..mvcc::RangeRequest::default()
+            };
+            store
+                .range(&request)
+                .map(|response| response.kvs.into_iter().map(|kv| String::from_utf8_lossy(&kv.key).into_owned()).collect())
+                .unwrap_or_default()
+        };
         let mut backend = console::SingleMemberBackend::with_store(store);
-        console::complete(line, cursor, &mut backend)
+        // etcdctl's candidates keep their order (cobra's command order, sorted keys); kubectl's
+        // follow (only the program name can come from both).
+        let mut candidates = console::complete(line, cursor, &mut backend);
+        for candidate in kubectl::complete(line, cursor, &keys) {
+            if !candidates.contains(&candidate) {
+                candidates.push(candidate);
+            }
+        }
+        candidates
     }
 
     /// The newest cluster events (messages, elections, commits, applies, client requests), oldest first.
@@ -466,5 +504,5 @@ fn outcome(response: &ApiResponse, success: String) -> ActionOutcome {
             format!("{name}{success}")
         }
     };
-    ActionOutcome { status_code: Some(response.status_code), message, body: Some(response.body_json()), console: None }
+    ActionOutcome { status_code: Some(response.status_code), message, body: Some(response.body_json()), console: None, editor_text: None }
 }

@@ -248,3 +248,31 @@ fn keep_alive_once_renews_a_lease_for_another_full_ttl_and_an_unknown_lease_exit
     let streaming = run(&mut playground, &format!("etcdctl lease keep-alive {lease}"));
     assert_eq!(streaming.exit_code, 4, "{streaming:?}");
 }
+
+#[test]
+fn kubectl_get_pods_w_lists_then_streams_the_pods_of_a_new_deployment_until_ctrl_c_and_replays_the_same() {
+    let mut playground = started(31);
+    type_line(&mut playground, "kubectl get pods -w");
+    assert_eq!(playground.foreground_command(), Some("kubectl get pods -w"));
+    let before = joined(&playground.take_console_output());
+    assert!(
+        before.iter().all(|(_, stdout, _, _)| !stdout.contains("web-")),
+        "no pod of web exists before it is applied: {before:?}"
+    );
+    playground.apply(UserAction::Apply { manifest: DEPLOYMENT.into() }).expect("the manifest is accepted");
+    playground.advance(5_000);
+    assert_eq!(playground.foreground_command(), Some("kubectl get pods -w"), "a watch runs until it is stopped");
+    playground.apply(UserAction::StopCommand).expect("Ctrl-C stops the watch");
+    assert_eq!(playground.foreground_command(), None);
+    let streamed = joined(&playground.take_console_output());
+    let (line, stdout, _, exit_code) = streamed.last().expect("the watch printed and ended").clone();
+    assert_eq!((line.as_str(), exit_code), ("kubectl get pods -w", Some(130)));
+    let rows = stdout.lines().filter(|row| row.starts_with("web-")).count();
+    assert!(rows >= 2, "the two pods of web appear as rows while the watch runs:\n{stdout}");
+
+    let mut replayed = Playground::replay(&playground.scenario()).expect("the run replays");
+    let mut all = before;
+    all.extend(streamed);
+    assert_eq!(joined(&replayed.take_console_output()), all, "a replay streams the same rows");
+    assert_eq!(replayed.trace_hash(), playground.trace_hash());
+}

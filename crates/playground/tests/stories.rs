@@ -187,6 +187,36 @@ fn etcdctl_lists_the_registry_keys_the_apiserver_wrote() {
 }
 
 #[test]
+fn kubectl_get_pods_lists_the_pods_of_an_applied_deployment_on_the_real_cluster() {
+    let mut playground = started(12, 3);
+    let applied = playground
+        .apply(UserAction::Console { line: "kubectl apply -f web.yaml".into(), stdin: DEPLOYMENT.into() })
+        .expect("console lines are always accepted");
+    assert_eq!(applied.console.map(|output| output.stdout).as_deref(), Some("deployment.apps/web created\n"));
+    playground.advance(5_000);
+
+    let pods = console(&mut playground, "kubectl get pods");
+    assert_eq!(pods.exit_code, 0, "{pods:?}");
+    let lines: Vec<&str> = pods.stdout.lines().collect();
+    assert_eq!(lines.first().map(|line| line.split_whitespace().collect::<Vec<_>>()), Some(vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"]));
+    let pod_keys: Vec<String> = keys(&playground).into_iter().filter_map(|key| key.strip_prefix("/registry/pods/default/").map(str::to_string)).collect();
+    assert_eq!(pod_keys.len(), 2, "{pod_keys:?}");
+    for name in &pod_keys {
+        assert!(lines.iter().any(|line| line.starts_with(&format!("{name}   1/1     Running"))), "{name} in {}", pods.stdout);
+    }
+
+    // Rejected kubectl lines are recorded too, and a replay answers them the same way.
+    let missing = console(&mut playground, "kubectl get deploy nope");
+    assert_eq!(missing.stderr, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
+    let edited = playground.apply(UserAction::Console { line: "kubectl edit deploy/web".into(), stdin: String::new() }).expect("accepted");
+    assert!(edited.editor_text.is_some_and(|text| text.contains("name: web")));
+    let replayed = Playground::replay(&playground.scenario()).expect("the run replays");
+    assert_eq!(replayed.trace_hash(), playground.trace_hash());
+    assert_eq!(playground.complete("kubectl get deploy w", 20), vec!["web"]);
+    assert_eq!(playground.complete("kub", 3), vec!["kubectl"]);
+}
+
+#[test]
 fn a_serializable_read_on_a_partitioned_member_is_stale_and_a_linearizable_one_times_out() {
     let mut playground = started(10, 3);
     let leader = playground.view().cluster.leader.expect("a leader");

@@ -1,4 +1,5 @@
-//! Create or update any supported object as YAML (or JSON), like `kubectl apply -f`.
+//! Create or update any supported object as YAML (or JSON), like `kubectl apply -f`;
+//! `kubectl edit` in the console loads the object's YAML here.
 
 use playground::ActionOutcome;
 use wasm_bindgen::JsCast;
@@ -12,9 +13,23 @@ pub const TEMPLATES: [(&str, &str); 4] = [
     ("ConfigMap", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  color: blue\n"),
 ];
 
+/// Text the app puts into the editor (`kubectl edit`); a new generation replaces the text
+/// even when the YAML is the same as last time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditorLoad {
+    pub generation: u64,
+    pub text: String,
+}
+
 #[derive(Properties, PartialEq, Clone)]
 pub struct ObjectEditorProps {
     pub on_apply: Callback<String>,
+    /// The last text loaded by `kubectl edit`, if any.
+    #[prop_or_default]
+    pub load: Option<EditorLoad>,
+    /// Every change of the text (the app hands it to `kubectl ... -f` as stdin).
+    #[prop_or_default]
+    pub on_text: Callback<String>,
     /// What the last apply returned.
     #[prop_or_default]
     pub outcome: Option<ActionOutcome>,
@@ -23,17 +38,31 @@ pub struct ObjectEditorProps {
 #[component]
 pub fn ObjectEditor(props: &ObjectEditorProps) -> Html {
     let text = use_state(|| TEMPLATES[0].1.to_string());
+    {
+        let text = text.clone();
+        use_effect_with(props.load.clone(), move |load| {
+            if let Some(load) = load {
+                text.set(load.text.clone());
+            }
+        });
+    }
     let on_input = {
         let text = text.clone();
+        let on_text = props.on_text.clone();
         Callback::from(move |event: InputEvent| {
             if let Some(area) = event.target().and_then(|target| target.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
                 text.set(area.value());
+                on_text.emit(area.value());
             }
         })
     };
     let templates = TEMPLATES.iter().map(|(name, body)| {
         let text = text.clone();
-        let onclick = Callback::from(move |_: MouseEvent| text.set(body.to_string()));
+        let on_text = props.on_text.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            text.set(body.to_string());
+            on_text.emit(body.to_string());
+        });
         html! { <button class="template" data-testid={format!("template-{name}")} {onclick}>{ *name }</button> }
     });
     let on_apply = {

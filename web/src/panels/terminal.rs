@@ -1,4 +1,4 @@
-//! The console: type `etcdctl ...` as in a shell next to a real cluster.
+//! The console: type `etcdctl ...` or `kubectl ...` as in a shell next to a real cluster.
 //! Enter runs the line, ↑/↓ walk the history, Tab completes commands, flags
 //! and keys. A command that keeps running (`etcdctl watch`) streams into its
 //! entry while virtual time moves; "Stop (Ctrl-C)" or Ctrl-C in the input
@@ -97,7 +97,9 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             <h2>{ "Console" }</h2>
             <p class="hint">{ "etcdctl 3.4 against the simulated members: member 1 is 127.0.0.1:2379, member 2 127.0.0.1:22379, member 3 127.0.0.1:32379. \
                 Try: etcdctl get /registry --prefix --keys-only, etcdctl endpoint status --cluster -w table, \
-                etcdctl watch --prefix /registry/ (it streams until Ctrl-C)" }</p>
+                etcdctl watch --prefix /registry/ (it streams until Ctrl-C). \
+                kubectl talks to the simulated apiserver: kubectl get pods -o wide, kubectl get pods -w, kubectl describe deploy web, kubectl scale deploy web --replicas=3, \
+                kubectl edit deploy/web (opens the editor); -f reads the editor's text (kubectl apply -f -)." }</p>
             <div class="terminal-output">{ for entries }</div>
             if !props.candidates.is_empty() {
                 <div class="terminal-candidates" data-testid="terminal-candidates">{ props.candidates.join("  ") }</div>

@@ -24,6 +24,44 @@ pub enum UserAction {
     Console { line: String, stdin: String },
     /// `kubectl delete <resource> <name>`.
     Delete { resource: String, namespace: Option<String>, name: String },
+    /// `kubectl get <resource> --watch --resource-version=<rv>`, for one
+    /// moment: the events the watch has at once (or its 410 Gone), then it is
+    /// closed, so replay never has to keep a watch open.
+    Watch { resource: String, namespace: Option<String>, resource_version: Option<String> },
+}
+
+/// Which tutorial is open and at which step (0-based).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TutorialPosition {
+    /// The tutorial's stable slug ([`crate::tutorials::Tutorial::id`]).
+    pub id: String,
+    /// The step shown, 0 = the first.
+    pub step: usize,
+}
+
+/// How the page was arranged. Not part of the run: replay ignores it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UiLayout {
+    /// Panels the user folded away, by name (`"events"`, `"race"`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collapsed_panels: Vec<String>,
+    /// The member whose store the /registry tree shows (`None`: the leader's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_member: Option<u64>,
+    /// The revision the /registry tree shows (0: the latest).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub registry_revision: i64,
+}
+
+fn is_zero(value: &i64) -> bool {
+    *value == 0
+}
+
+impl UiLayout {
+    /// True for the layout a fresh page has (then it is left out of links).
+    pub fn is_default(&self) -> bool {
+        *self == UiLayout::default()
+    }
 }
 
 /// One action and when it happened.
@@ -46,6 +84,12 @@ pub struct Scenario {
     pub actions: Vec<TimedAction>,
     /// The virtual time the run had reached.
     pub end_ms: u64,
+    /// The open tutorial, if any (links made before tutorials existed have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tutorial: Option<TutorialPosition>,
+    /// The page's arrangement (older links: the default).
+    #[serde(default, skip_serializing_if = "UiLayout::is_default")]
+    pub layout: UiLayout,
 }
 
 impl Scenario {
@@ -77,6 +121,10 @@ impl Scenario {
             },
             TimedAction { at_ms: 10_000, action: UserAction::Fault { fault: FaultAction::Restart { member: MemberId(2) } } },
         ];
-        Scenario { format_version: SCENARIO_FORMAT_VERSION, config: PlaygroundConfig { seed: 42, member_count: 3 }, actions, end_ms: 15_000 }
+        Scenario { format_version: SCENARIO_FORMAT_VERSION, config: PlaygroundConfig { seed: 42, member_count: 3 }, actions,
+            end_ms: 15_000,
+            tutorial: None,
+            layout: UiLayout::default(),
+        }
     }
 }

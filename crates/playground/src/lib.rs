@@ -30,7 +30,7 @@ pub mod tutorials;
 pub use etcd_client::{ClusterEtcd, REQUEST_TIMEOUT_MS};
 pub use etcdctl_backend::{client_endpoint, etcd_member_id, ClusterEtcdctl};
 pub use console::CommandOutput;
-pub use playground::{ActionOutcome, ActionRecord, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
+pub use playground::{NETWORK_LATENCY_MS_MAX, NETWORK_LATENCY_MS_MIN, ActionOutcome, ActionRecord, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
 pub use race::{RaceClient, RaceReport, RaceSetup, RaceStep};
 pub use trace_log::{TraceLog, TRACE_LOG_CAPACITY};
 pub use scenario::{Scenario, TimedAction, TutorialPosition, UiLayout, UserAction, SCENARIO_FORMAT_VERSION};

@@ -127,4 +127,37 @@ impl Scenario {
             layout: UiLayout::default(),
         }
     }
+
+    /// A long teacher's run for the replay benchmark: `count` actions, one
+    /// every 100 virtual ms after the first leader (etcdctl puts and reads,
+    /// ConfigMap applies and deletes, a member crash and restart), seed 7,
+    /// three members.
+    pub fn replay_benchmark(count: usize) -> Scenario {
+        use cluster::{FaultAction, MemberId};
+        let actions = (0..count)
+            .map(|index| {
+                let action = match index % 10 {
+                    0..=4 => UserAction::Console { line: format!("etcdctl put /bench/key{} value{index}", index % 50), stdin: String::new() },
+                    5 | 6 => UserAction::Apply {
+                        manifest: format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings{}\ndata:\n  round: \"{index}\"\n", index % 20),
+                    },
+                    7 => UserAction::Console { line: "etcdctl get /bench --prefix --keys-only".into(), stdin: String::new() },
+                    8 => UserAction::Delete { resource: "configmaps".into(), namespace: Some("default".into()), name: format!("settings{}", (index + 7) % 20) },
+                    _ if index % 200 == 9 => UserAction::Fault { fault: FaultAction::Crash { member: MemberId(3) } },
+                    _ if index % 200 == 109 => UserAction::Fault { fault: FaultAction::Restart { member: MemberId(3) } },
+                    _ => UserAction::Console { line: "etcdctl endpoint status".into(), stdin: String::new() },
+                };
+                TimedAction { at_ms: 3_000 + 100 * index as u64, action }
+            })
+            .collect::<Vec<_>>();
+        let end_ms = 3_000 + 100 * count as u64 + 1_000;
+        Scenario {
+            format_version: SCENARIO_FORMAT_VERSION,
+            config: PlaygroundConfig { seed: 7, member_count: 3 },
+            actions,
+            end_ms,
+            tutorial: None,
+            layout: UiLayout::default(),
+        }
+    }
 }

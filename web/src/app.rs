@@ -415,13 +415,18 @@ impl App {
         };
         let members_before = self.playground.config().member_count;
         let fresh = setup.fresh_members.is_some();
+        let actions_before = if fresh { 0 } else { self.playground.action_log().len() };
         match setup.run(&mut self.playground) {
             Ok(()) => {
                 if fresh {
                     self.registry = RegistrySelection::default();
                     self.last_apply = None;
                 }
-                self.banner = None;
+                // Say what the setup's last action got (a 409, a 410, etcdctl's output).
+                self.banner = self.playground.action_log().get(actions_before..).and_then(<[_]>::last).map(|record| {
+                    let status = record.status_codes.last().map(|code| format!("{code} ")).unwrap_or_default();
+                    Banner { is_error: false, text: format!("Setup done. {status}{}", record.output.trim_end()) }
+                });
             }
             Err(error) => self.banner = Some(Banner { is_error: true, text: format!("The setup stopped: {error}") }),
         }

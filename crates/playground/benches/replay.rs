@@ -8,7 +8,7 @@ use std::time::Instant;
 use playground::link::{encode_fragment, open_fragment};
 use playground::{Scenario, UserAction};
 
-const ROUNDS: u32 = 3;
+const ROUNDS: u32 = 5;
 
 fn main() {
     let scenario = Scenario::replay_benchmark(1_000);

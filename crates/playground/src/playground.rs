@@ -134,6 +134,13 @@ impl Playground {
             // RPC can be watched travelling at 0.1x to 1x speed.
             latency_ms_min: NETWORK_LATENCY_MS_MIN,
             latency_ms_max: NETWORK_LATENCY_MS_MAX,
+            // The Raft invariants (hashing every member's whole store at each
+            // applied index) are a test net: debug builds, so every test,
+            // check them after every step; the page and the benchmarks, built
+            // optimised, do not (nothing there reads the violations, and the
+            // hashing was a third of a long link's replay). The trace, and so
+            // the determinism hash, does not depend on it.
+            check_invariants: cfg!(debug_assertions),
             ..ClusterConfig::default()
         };
         let cluster = Rc::new(RefCell::new(Cluster::new(cluster_config)));

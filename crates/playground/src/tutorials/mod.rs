@@ -91,7 +91,8 @@ pub enum Check {
     StatusSeen { code: u16 },
     /// A race with retry-on-conflict whose loser got 409 and then succeeded.
     RaceRetried,
-    /// A console command containing every word of `command` ran, with
+    /// A console command containing every word of `command` ran (`--flag=value`
+    /// matches `--flag value` too), with
     /// `members_down_at_least` members crashed at the time; `output`, when
     /// set, must appear in what it printed; `succeeded`, when set, is
     /// whether its exit code was 0.
@@ -183,8 +184,10 @@ pub fn evaluate(check: &Check, playground: &Playground) -> bool {
                 let UserAction::Console { line, .. } = &record.action else {
                     return false;
                 };
-                let words: Vec<&str> = line.split_whitespace().collect();
-                command.iter().all(|word| words.contains(word))
+                // `--flag=value` and `--flag value` are the same to etcdctl.
+                let normalized = line.replace('=', " ");
+                let words: Vec<&str> = normalized.split_whitespace().collect();
+                command.iter().flat_map(|word| word.split(['=', ' '])).all(|word| words.contains(&word))
                     && record.members_down >= *members_down_at_least
                     && output.is_none_or(|text| record.output.contains(text))
                     && succeeded.is_none_or(|wanted| record.exit_code.map(|code| code == 0) == Some(wanted))

@@ -10,6 +10,9 @@ use playground::{Scenario, UserAction};
 
 const ROUNDS: u32 = 5;
 
+/// Which actions one line of the breakdown keeps.
+type KeepAction = fn(&UserAction) -> bool;
+
 fn main() {
     let scenario = Scenario::replay_benchmark(1_000);
     let fragment = encode_fragment(&scenario);
@@ -52,7 +55,7 @@ fn main() {
         span_ms as f64 / 1000.0
     );
     // And per kind of action: the same scenario keeping only one kind.
-    let kinds: [(&str, fn(&UserAction) -> bool); 5] = [
+    let kinds: [(&str, KeepAction); 5] = [
         ("etcdctl put", |action| matches!(action, UserAction::Console { line, .. } if line.contains(" put "))),
         ("etcdctl get/status", |action| matches!(action, UserAction::Console { line, .. } if !line.contains(" put "))),
         ("kubectl apply", |action| matches!(action, UserAction::Apply { .. })),

@@ -14,9 +14,9 @@ fn random_action(rng: &mut ChaCha8Rng) -> UserAction {
         1 => UserAction::Fault { fault: FaultAction::Heal },
         2 => UserAction::Apply { manifest: format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{}\n", rng.next_u32() % 100) },
         3 => UserAction::Console { line: format!("etcdctl put /k{} v", rng.next_u32() % 10), stdin: String::new() },
-        4 if rng.next_u32() % 2 == 0 => UserAction::Watch { resource: "configmaps".into(), namespace: Some("default".into()), resource_version: Some(format!("{}", rng.next_u32() % 20)) },
+        4 if rng.next_u32().is_multiple_of(2) => UserAction::Watch { resource: "configmaps".into(), namespace: Some("default".into()), resource_version: Some(format!("{}", rng.next_u32() % 20)) },
         _ => UserAction::Race {
-            setup: RaceSetup { namespace: "default".into(), name: "web".into(), replicas_a: 1, replicas_b: 2, retry_on_conflict: rng.next_u32() % 2 == 0 },
+            setup: RaceSetup { namespace: "default".into(), name: "web".into(), replicas_a: 1, replicas_b: 2, retry_on_conflict: rng.next_u32().is_multiple_of(2) },
         },
     }
 }
@@ -35,10 +35,10 @@ fn random_scenario(seed: u64) -> Scenario {
         config: PlaygroundConfig { seed: rng.next_u64(), member_count: (rng.next_u32() % 7 + 1) as u8 },
         actions,
         end_ms: at_ms + 1_000,
-        tutorial: (rng.next_u32() % 2 == 0).then(|| TutorialPosition { id: "partition".into(), step: (rng.next_u32() % 5) as usize }),
+        tutorial: (rng.next_u32().is_multiple_of(2)).then(|| TutorialPosition { id: "partition".into(), step: (rng.next_u32() % 5) as usize }),
         layout: UiLayout {
-            collapsed_panels: if rng.next_u32() % 2 == 0 { vec!["events".into(), "race".into()] } else { Vec::new() },
-            registry_member: (rng.next_u32() % 2 == 0).then(|| u64::from(rng.next_u32() % 7 + 1)),
+            collapsed_panels: if rng.next_u32().is_multiple_of(2) { vec!["events".into(), "race".into()] } else { Vec::new() },
+            registry_member: (rng.next_u32().is_multiple_of(2)).then(|| u64::from(rng.next_u32() % 7 + 1)),
             registry_revision: i64::from(rng.next_u32() % 3),
         },
     }

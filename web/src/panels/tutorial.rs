@@ -75,8 +75,11 @@ pub fn TutorialPanel(props: &TutorialPanelProps) -> Html {
                             title="Do this step's actions for you (they are recorded like your own)">{ "Run setup" }</button>
                     }
                     <button data-testid="tutorial-next" disabled={index + 1 >= count} onclick={next}>{ "Next" }</button>
-                    <a class="tutorial-link" href={format!("#{}", tutorial_fragment(tutorial.id))}
-                        title="A link that opens this tutorial at step 1 on a fresh playground">{ "link to this tutorial" }</a>
+                    // Shown, not followed: a link in the address bar would replace the
+                    // autosaved session on the next reload.
+                    <span class="tutorial-link" title="Append to the page's address to open this tutorial at step 1 on a fresh playground">
+                        { "link: " }<code data-testid="tutorial-link">{ format!("#{}", tutorial_fragment(tutorial.id)) }</code>
+                    </span>
                 </div>
             </div>
         })

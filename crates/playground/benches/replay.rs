@@ -42,6 +42,8 @@ fn main() {
         member_count: u64::from(scenario.config.member_count),
         latency_ms_min: playground::NETWORK_LATENCY_MS_MIN,
         latency_ms_max: playground::NETWORK_LATENCY_MS_MAX,
+        // As the optimised playground runs it.
+        check_invariants: false,
         ..cluster::ClusterConfig::default()
     });
     cluster.advance(span_ms);

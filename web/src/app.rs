@@ -9,7 +9,8 @@ use std::rc::Rc;
 
 use cluster::{FaultAction, MemberId};
 use gloo_timers::callback::Interval;
-use playground::{Playground, PlaygroundConfig, RaceSetup, RegistryEntry, UserAction};
+use playground::tutorials::{self, Tutorial};
+use playground::{Playground, PlaygroundConfig, RaceSetup, RegistryEntry, Scenario, TutorialPosition, UiLayout, UserAction};
 use playground_core::quorum::MemberCount;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -25,6 +26,7 @@ use crate::panels::race_lab::RaceLab;
 use crate::panels::registry_tree::{RegistryTree, RegistrySelection};
 use crate::panels::terminal::{Terminal, TerminalEntry, TerminalRequest};
 use crate::panels::time_controls::TimeControls;
+use crate::panels::tutorial::TutorialPanel;
 
 /// Console lines kept for ↑/↓ and commands kept on screen.
 const TERMINAL_HISTORY_ENTRIES: usize = 200;
@@ -78,6 +80,18 @@ pub enum Msg {
     /// The object editor's text changed (kubectl's `-f` reads it).
     EditorText(String),
     DismissBanner,
+    /// Open a tutorial at step 1 (`None`: close it).
+    TutorialOpen(Option<String>),
+    /// Go to this step of the open tutorial.
+    TutorialStep(usize),
+    /// Run the current step's scripted setup.
+    TutorialSetup,
+    /// Download the run as a JSON file.
+    Export,
+    /// A chosen file to import.
+    ImportFile(web_sys::File),
+    /// An imported file's name and text, read.
+    Import { file_name: String, text: String },
 }
 
 /// A message at the top of the page.
@@ -110,6 +124,11 @@ pub struct App {
     history: console::History,
     ticker: Option<Interval>,
     keyboard: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
+    /// Every tutorial, built once.
+    tutorials: Rc<Vec<Tutorial>>,
+    tutorial: Option<TutorialPosition>,
+    /// Panels folded away (kept in links and autosave).
+    collapsed_panels: Vec<String>,
 }
 
 impl Component for App {
@@ -124,12 +143,22 @@ impl Component for App {
         // never overwrites their autosaved work by itself.
         let mut playing = ctx.props().autoplay;
         let mut autosave_ticks = ctx.props().persist;
+        let tutorials = Rc::new(tutorials::all());
+        let mut saved: Option<Scenario> = None;
         let (playground, banner) = if ctx.props().persist {
             match persistence::start() {
-                Start::FromLink(playground) => {
-                    playing = false;
+                Start::FromLink(playground, scenario) => {
                     autosave_ticks = false;
-                    let text = "Opened a shared run, paused where its author was. Press play to go on.".to_string();
+                    // `#t=<id>` is a fresh run: it plays like a fresh page.
+                    let fresh_tutorial = scenario.actions.is_empty() && scenario.end_ms == 0 && scenario.tutorial.is_some();
+                    let text = match scenario.tutorial.as_ref().and_then(|position| tutorials.iter().find(|tutorial| tutorial.id == position.id)) {
+                        Some(tutorial) if fresh_tutorial => format!("Opened the tutorial “{}” at step 1.", tutorial.title),
+                        _ => {
+                            playing = false;
+                            "Opened a shared run, paused where its author was. Press play to go on.".to_string()
+                        }
+                    };
+                    saved = Some(scenario);
                     (playground, Some(Banner { is_error: false, text }))
                 }
                 Start::BadLink(error) => {
@@ -137,13 +166,16 @@ impl Component for App {
                     let text = format!("{error}. Started a fresh playground; your autosaved work was not touched.");
                     (fresh(), Some(Banner { is_error: true, text }))
                 }
-                Start::FromAutosave(playground) => (playground, Some(Banner { is_error: false, text: "Restored your last session.".into() })),
+                Start::FromAutosave(playground, scenario) => {
+                    saved = Some(scenario);
+                    (playground, Some(Banner { is_error: false, text: "Restored your last session.".into() }))
+                }
                 Start::Fresh => (fresh(), None),
             }
         } else {
             (fresh(), None)
         };
-        App {
+        let mut app = App {
             playground,
             seed,
             playing,
@@ -162,7 +194,14 @@ impl Component for App {
             history: console::History::new(TERMINAL_HISTORY_ENTRIES),
             ticker: None,
             keyboard: None,
+            tutorials,
+            tutorial: None,
+            collapsed_panels: Vec::new(),
+        };
+        if let Some(scenario) = saved {
+            app.restore_view(&scenario);
         }
+        app
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
@@ -180,7 +219,7 @@ impl Component for App {
         self.ticker = None;
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Tick => {
                 if !self.playing {
@@ -191,7 +230,7 @@ impl Component for App {
                 self.frames_since_save += 1;
                 if self.autosave_ticks && self.frames_since_save >= AUTOSAVE_EVERY_FRAMES {
                     self.frames_since_save = 0;
-                    persistence::autosave(&self.playground.scenario());
+                    persistence::autosave(&self.scenario());
                 }
             }
             Msg::TogglePlay => self.playing = !self.playing,
@@ -219,7 +258,7 @@ impl Component for App {
             },
             Msg::Registry(selection) => self.registry = selection,
             Msg::Share => {
-                let scenario = self.playground.scenario();
+                let scenario = self.scenario();
                 self.banner = Some(match persistence::share(&scenario) {
                     Some(link) => Banner {
                         is_error: false,
@@ -238,6 +277,33 @@ impl Component for App {
             }
             Msg::Terminal(request) => self.terminal(request),
             Msg::DismissBanner => self.banner = None,
+            Msg::TutorialOpen(id) => {
+                self.tutorial = id
+                    .filter(|id| self.tutorials.iter().any(|tutorial| tutorial.id == *id))
+                    .map(|id| TutorialPosition { id, step: 0 });
+                self.save_view();
+            }
+            Msg::TutorialStep(step) => {
+                let steps = self.open_tutorial().map_or(0, |tutorial| tutorial.steps.len());
+                if let Some(position) = self.tutorial.as_mut() {
+                    position.step = step.min(steps.saturating_sub(1));
+                }
+                self.save_view();
+            }
+            Msg::TutorialSetup => self.run_tutorial_setup(),
+            Msg::Export => {
+                let file_name = format!("playground-seed{}-{}ms.json", self.playground.config().seed, self.playground.now_ms());
+                if !persistence::export_file(&self.scenario(), &file_name) {
+                    self.banner = Some(Banner { is_error: true, text: "The browser refused the download.".into() });
+                }
+            }
+            Msg::ImportFile(file) => {
+                let link = ctx.link().clone();
+                if !persistence::read_file(&file, move |file_name, text| link.send_message(Msg::Import { file_name, text })) {
+                    self.banner = Some(Banner { is_error: true, text: "The browser could not read that file.".into() });
+                }
+            }
+            Msg::Import { file_name, text } => self.import(&file_name, &text),
         }
         // Time may have moved (ticks, steps, requests): stream what the console's running command printed.
         self.absorb_console_output();
@@ -255,6 +321,19 @@ impl Component for App {
         };
         let (store_revision, compact_revision) = self.playground.store_revisions(self.registry.member).unwrap_or((1, 0));
         let entries: Rc<Vec<RegistryEntry>> = Rc::new(entries);
+        // One check per frame, for the step on screen only.
+        let tutorial_done = self
+            .tutorial
+            .as_ref()
+            .and_then(|position| self.open_tutorial()?.step(position.step))
+            .is_some_and(|step| tutorials::evaluate(&step.check, &self.playground));
+        let on_import = link.batch_callback(|event: Event| {
+            let input = event.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+            let file = input.files().and_then(|files| files.get(0));
+            // Let the same file be chosen again later.
+            input.set_value("");
+            file.map(Msg::ImportFile)
+        });
         html! {
             <main class="app" data-testid="app">
                 <header class="app-header">
@@ -262,6 +341,11 @@ impl Component for App {
                     <p class="tagline">{ "An etcd cluster and a kube-apiserver running in your browser tab." }</p>
                     <button data-testid="share" onclick={link.callback(|_| Msg::Share)}
                         title="Put a link to this run in the address bar: it replays exactly what you see, on any machine">{ "Share link" }</button>
+                    <button data-testid="export" onclick={link.callback(|_| Msg::Export)}
+                        title="Download this run as a JSON file">{ "Export" }</button>
+                    <label class="import-button" title="Open a run exported as JSON (the current run is kept if the file is bad)">
+                        { "Import " }<input type="file" accept=".json,application/json" data-testid="import" onchange={on_import} />
+                    </label>
                 </header>
                 if let Some(banner) = &self.banner {
                     <div class={classes!("banner", if banner.is_error { "banner-error" } else { "banner-info" })}
@@ -285,6 +369,9 @@ impl Component for App {
                         <QuorumTable selected={member_count} on_select={link.callback(|members: MemberCount| Msg::Reset(members.get()))} />
                     </div>
                     <div class="column">
+                        <TutorialPanel tutorials={self.tutorials.clone()} position={self.tutorial.clone()} done={tutorial_done}
+                            on_open={link.callback(Msg::TutorialOpen)} on_step={link.callback(Msg::TutorialStep)}
+                            on_setup={link.callback(|()| Msg::TutorialSetup)} />
                         <ObjectEditor on_apply={link.callback(Msg::Apply)} outcome={self.last_apply.clone()} load={self.editor_load.clone()} on_text={link.callback(Msg::EditorText)} />
                         <Terminal entries={self.terminal_entries.clone()} input={self.terminal_input.clone()}
                             candidates={self.terminal_candidates.clone()}
@@ -301,6 +388,89 @@ impl Component for App {
 }
 
 impl App {
+    /// The run plus what the page shows (tutorial, layout): what links,
+    /// files and the autosave hold.
+    fn scenario(&self) -> Scenario {
+        let mut scenario = self.playground.scenario();
+        scenario.tutorial = self.tutorial.clone();
+        scenario.layout = UiLayout {
+            collapsed_panels: self.collapsed_panels.clone(),
+            registry_member: self.registry.member.map(|member| member.0),
+            registry_revision: self.registry.revision,
+        };
+        scenario
+    }
+
+    /// Takes the tutorial and layout of a loaded scenario (an unknown
+    /// tutorial or a step past its end is dropped or clamped, not an error).
+    fn restore_view(&mut self, scenario: &Scenario) {
+        self.tutorial = scenario.tutorial.as_ref().and_then(|position| {
+            let tutorial = self.tutorials.iter().find(|tutorial| tutorial.id == position.id)?;
+            Some(TutorialPosition { id: position.id.clone(), step: position.step.min(tutorial.steps.len().saturating_sub(1)) })
+        });
+        self.collapsed_panels = scenario.layout.collapsed_panels.clone();
+        let member = scenario.layout.registry_member.map(MemberId).filter(|member| self.playground.member_revisions().iter().any(|(id, _)| id == member));
+        self.registry = RegistrySelection { member, revision: scenario.layout.registry_revision.max(0), key: None };
+    }
+
+    fn open_tutorial(&self) -> Option<&Tutorial> {
+        let position = self.tutorial.as_ref()?;
+        self.tutorials.iter().find(|tutorial| tutorial.id == position.id)
+    }
+
+    /// Saves after a change of what the page shows (not of the run).
+    fn save_view(&mut self) {
+        if self.persist {
+            self.autosave_ticks = true;
+            persistence::autosave(&self.scenario());
+        }
+    }
+
+    fn run_tutorial_setup(&mut self) {
+        let Some(setup) = self.tutorial.as_ref().and_then(|position| self.open_tutorial()?.step(position.step)?.setup.clone()) else {
+            return;
+        };
+        let members_before = self.playground.config().member_count;
+        let fresh = setup.fresh_members.is_some();
+        let actions_before = if fresh { 0 } else { self.playground.action_log().len() };
+        match setup.run(&mut self.playground) {
+            Ok(()) => {
+                if fresh {
+                    self.registry = RegistrySelection::default();
+                    self.last_apply = None;
+                }
+                // Say what the setup's last action got (a 409, a 410, etcdctl's output).
+                self.banner = self.playground.action_log().get(actions_before..).and_then(<[_]>::last).map(|record| {
+                    let status = record.status_codes.last().map(|code| format!("{code} ")).unwrap_or_default();
+                    Banner { is_error: false, text: format!("Setup done. {status}{}", record.output.trim_end()) }
+                });
+            }
+            Err(error) => self.banner = Some(Banner { is_error: true, text: format!("The setup stopped: {error}") }),
+        }
+        if fresh && members_before != self.playground.config().member_count {
+            self.banner = Some(Banner { is_error: false, text: format!("Started a new run with {} members.", self.playground.config().member_count) });
+        }
+        self.save_view();
+    }
+
+    /// Replaces the run with an imported file's; a bad file changes nothing
+    /// (the run and the autosave stay) and says what was wrong.
+    fn import(&mut self, file_name: &str, text: &str) {
+        match persistence::open_file_text(text) {
+            Ok((playground, scenario)) => {
+                self.playground = playground;
+                self.playing = false;
+                self.last_apply = None;
+                self.restore_view(&scenario);
+                self.banner = Some(Banner { is_error: false, text: format!("Imported {file_name}, paused where it was saved.") });
+                self.save_view();
+            }
+            Err(error) => {
+                self.banner = Some(Banner { is_error: true, text: format!("Could not import {file_name}: {error}. Your current run is unchanged.") });
+            }
+        }
+    }
+
     fn terminal(&mut self, request: TerminalRequest) {
         self.terminal_candidates.clear();
         match request {
@@ -388,7 +558,7 @@ impl App {
         self.apply_without_save(action);
         if self.persist {
             self.autosave_ticks = true;
-            persistence::autosave(&self.playground.scenario());
+            persistence::autosave(&self.scenario());
         }
     }
 

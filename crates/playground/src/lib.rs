@@ -28,15 +28,16 @@ mod scenario;
 mod sha1;
 mod trace_log;
 mod watch_mailbox;
+pub mod tutorials;
 
 pub use etcd_client::{ClusterEtcd, REQUEST_TIMEOUT_MS};
 pub use etcdctl_backend::{client_endpoint, etcd_member_id, ClusterEtcdctl};
 pub use console::CommandOutput;
 pub use foreground::{ConsoleStream, ForegroundCommand};
-/// `kubectl get -w` as a session (the page stops it at once for now; streaming can poll it).
+/// `kubectl get -w` as a session (the playground streams it as a foreground command).
 pub use kubectl::{Effect as KubectlEffect, WatchSession as KubectlWatchSession};
-pub use playground::{ActionOutcome, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
+pub use playground::{NETWORK_LATENCY_MS_MAX, NETWORK_LATENCY_MS_MIN, ActionOutcome, ActionRecord, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
 pub use race::{RaceClient, RaceReport, RaceSetup, RaceStep};
 pub use trace_log::{TraceLog, TRACE_LOG_CAPACITY};
 pub use watch_mailbox::WatchMailbox;
-pub use scenario::{Scenario, TimedAction, UserAction, SCENARIO_FORMAT_VERSION};
+pub use scenario::{Scenario, TimedAction, TutorialPosition, UiLayout, UserAction, SCENARIO_FORMAT_VERSION};

@@ -13,6 +13,11 @@
 //! assert!(matches!(decode_fragment("s=!!!"), Err(LinkError::NotBase64 { .. })));
 //! ```
 //!
+//! A tutorial opens at its first step from the short form `#t=<tutorial id>`
+//! ([`tutorial_fragment`]): a fresh run of the tutorial's size and seed, no
+//! actions, the tutorial at step 1. Exported files hold the same scenario as
+//! plain JSON and are read by [`decode_json`], through the same checks.
+//!
 //! Every way a link can be wrong is a [`LinkError`] with a message for the
 //! user; none of them panics, and a failed load never replaces anything.
 
@@ -20,7 +25,7 @@ use miniz_oxide::deflate::compress_to_vec;
 use miniz_oxide::inflate::decompress_to_vec_with_limit;
 
 use crate::playground::{Playground, PlaygroundError};
-use crate::scenario::{Scenario, SCENARIO_FORMAT_VERSION};
+use crate::scenario::{Scenario, TutorialPosition, UiLayout, SCENARIO_FORMAT_VERSION};
 
 /// The longest fragment accepted (browsers keep far longer URLs, but a
 /// link this long is not something a person shares).
@@ -30,6 +35,8 @@ pub const MAX_FRAGMENT_CHARS: usize = 200_000;
 pub const MAX_SCENARIO_JSON_BYTES: usize = 4 * 1024 * 1024;
 /// The prefix of a scenario fragment.
 pub const FRAGMENT_PREFIX: &str = "s=";
+/// The prefix of a tutorial fragment (`t=<tutorial id>`).
+pub const TUTORIAL_PREFIX: &str = "t=";
 /// DEFLATE level: links are made rarely and should be short.
 const COMPRESSION_LEVEL: u8 = 9;
 
@@ -44,12 +51,16 @@ pub enum LinkError {
     NotBase64 { position: usize },
     #[error("this link is damaged or incomplete: its data does not decompress ({reason})")]
     CorruptCompression { reason: String },
-    #[error("this link's scenario is not valid: {reason}")]
+    #[error("this scenario is not valid: {reason}")]
     InvalidJson { reason: String },
-    #[error("this link was made by a newer version of the playground (format {found}; this page reads up to {supported}); reload to get the latest page")]
+    #[error("this scenario was made by a newer version of the playground (format {found}; this page reads up to {supported}); reload to get the latest page")]
     FutureVersion { found: u32, supported: u32 },
-    #[error("this link's scenario cannot be replayed: {reason}")]
+    #[error("this scenario cannot be replayed: {reason}")]
     ReplayFailed { reason: String },
+    #[error("this link names a tutorial this page does not have: {id:?}")]
+    UnknownTutorial { id: String },
+    #[error("this file is too large ({bytes} bytes; at most {limit} are accepted)")]
+    FileTooLarge { bytes: usize, limit: usize },
 }
 
 /// The fragment (without `#`) for a scenario.
@@ -66,13 +77,25 @@ pub fn decode_fragment(fragment: &str) -> Result<Scenario, LinkError> {
     if fragment.len() > MAX_FRAGMENT_CHARS {
         return Err(LinkError::TooLarge { chars: fragment.len(), limit: MAX_FRAGMENT_CHARS });
     }
+    if let Some(id) = fragment.strip_prefix(TUTORIAL_PREFIX) {
+        return tutorial_scenario(id);
+    }
     let encoded = fragment.strip_prefix(FRAGMENT_PREFIX).ok_or(LinkError::NotAScenario)?;
     let compressed = base64url_decode(encoded)?;
     let json = decompress_to_vec_with_limit(&compressed, MAX_SCENARIO_JSON_BYTES)
         .map_err(|error| LinkError::CorruptCompression { reason: format!("{:?}", error.status) })?;
-    // Check the version before the shape, so a newer format gets the right message.
+    decode_json(&json)
+}
+
+/// Reads a scenario from its JSON (an exported file, or an inflated link):
+/// size, JSON, then the format version before the shape, so a newer format
+/// gets the right message.
+pub fn decode_json(json: &[u8]) -> Result<Scenario, LinkError> {
+    if json.len() > MAX_SCENARIO_JSON_BYTES {
+        return Err(LinkError::FileTooLarge { bytes: json.len(), limit: MAX_SCENARIO_JSON_BYTES });
+    }
     let value: serde_json::Value =
-        serde_json::from_slice(&json).map_err(|error| LinkError::InvalidJson { reason: error.to_string() })?;
+        serde_json::from_slice(json).map_err(|error| LinkError::InvalidJson { reason: error.to_string() })?;
     let found = value.get("format_version").and_then(serde_json::Value::as_u64).unwrap_or(0);
     if found > u64::from(SCENARIO_FORMAT_VERSION) {
         return Err(LinkError::FutureVersion { found: u32::try_from(found).unwrap_or(u32::MAX), supported: SCENARIO_FORMAT_VERSION });
@@ -80,10 +103,39 @@ pub fn decode_fragment(fragment: &str) -> Result<Scenario, LinkError> {
     serde_json::from_value(value).map_err(|error| LinkError::InvalidJson { reason: error.to_string() })
 }
 
+/// A scenario as an exported file's JSON (pretty, so it can be read and edited).
+pub fn encode_json(scenario: &Scenario) -> String {
+    // Serialising plain data cannot fail; an empty string would be a bug.
+    serde_json::to_string_pretty(scenario).unwrap_or_default()
+}
+
+/// Replays a decoded scenario, with replay failures as a [`LinkError`].
+pub fn replay(scenario: &Scenario) -> Result<Playground, LinkError> {
+    Playground::replay(scenario).map_err(|error: PlaygroundError| LinkError::ReplayFailed { reason: error.to_string() })
+}
+
 /// Decodes and replays a link: the playground the author saw.
 pub fn open_fragment(fragment: &str) -> Result<Playground, LinkError> {
-    let scenario = decode_fragment(fragment)?;
-    Playground::replay(&scenario).map_err(|error: PlaygroundError| LinkError::ReplayFailed { reason: error.to_string() })
+    replay(&decode_fragment(fragment)?)
+}
+
+/// The short link (without `#`) that opens a tutorial at its first step.
+pub fn tutorial_fragment(id: &str) -> String {
+    format!("{TUTORIAL_PREFIX}{id}")
+}
+
+/// The scenario `#t=<id>` stands for: a fresh run of the tutorial's size and
+/// seed with the tutorial open at step 1 (index 0).
+pub fn tutorial_scenario(id: &str) -> Result<Scenario, LinkError> {
+    let tutorial = crate::tutorials::find(id).ok_or_else(|| LinkError::UnknownTutorial { id: id.chars().take(64).collect() })?;
+    Ok(Scenario {
+        format_version: SCENARIO_FORMAT_VERSION,
+        config: tutorial.config(),
+        actions: Vec::new(),
+        end_ms: 0,
+        tutorial: Some(TutorialPosition { id: tutorial.id.to_string(), step: 0 }),
+        layout: UiLayout::default(),
+    })
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

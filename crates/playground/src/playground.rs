@@ -71,6 +71,23 @@ pub struct ActionOutcome {
     pub editor_text: Option<String>,
 }
 
+/// One applied action and what came of it, kept so tutorial checks can ask
+/// "has the learner done X?" (see [`crate::tutorials::Check`]). Rebuilt by
+/// replay, so it is never serialised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionRecord {
+    pub at_ms: u64,
+    pub action: UserAction,
+    /// Every HTTP status the action got (a race has one per request).
+    pub status_codes: Vec<u16>,
+    /// A console command's exit code.
+    pub exit_code: Option<i32>,
+    /// What it printed (console stdout + stderr, or the outcome message).
+    pub output: String,
+    /// Crashed members when the action ran.
+    pub members_down: usize,
+}
+
 /// One key of a member's store, as the /registry tree shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryEntry {
@@ -96,6 +113,7 @@ pub struct Playground {
     bootstrapped: bool,
     next_controller_run_ms: u64,
     actions: Vec<TimedAction>,
+    action_log: Vec<ActionRecord>,
     last_race: Option<crate::race::RaceReport>,
     console: console::Console,
     etcdctl: crate::etcdctl_backend::ClusterEtcdctl,
@@ -129,6 +147,13 @@ impl Playground {
             // RPC can be watched travelling at 0.1x to 1x speed.
             latency_ms_min: NETWORK_LATENCY_MS_MIN,
             latency_ms_max: NETWORK_LATENCY_MS_MAX,
+            // The Raft invariants (hashing every member's whole store at each
+            // applied index) are a test net: debug builds, so every test,
+            // check them after every step; the page and the benchmarks, built
+            // optimised, do not (nothing there reads the violations, and the
+            // hashing was a third of a long link's replay). The trace, and so
+            // the determinism hash, does not depend on it.
+            check_invariants: cfg!(debug_assertions),
             ..ClusterConfig::default()
         };
         let cluster = Rc::new(RefCell::new(Cluster::new(cluster_config)));
@@ -147,6 +172,7 @@ impl Playground {
             bootstrapped: false,
             next_controller_run_ms: 0,
             actions: Vec::new(),
+            action_log: Vec::new(),
             last_race: None,
             console: console::Console::new(),
             etcdctl,
@@ -175,6 +201,8 @@ impl Playground {
             config: self.config.clone(),
             actions: self.actions.clone(),
             end_ms: self.now_ms(),
+            tutorial: None,
+            layout: crate::scenario::UiLayout::default(),
         }
     }
 
@@ -253,6 +281,7 @@ impl Playground {
     /// and says what happened. Rejected actions are not recorded.
     pub fn apply(&mut self, action: UserAction) -> Result<ActionOutcome, PlaygroundError> {
         let at_ms = self.now_ms();
+        let members_down = self.members_down();
         let outcome = match &action {
             UserAction::Fault { fault } => {
                 self.cluster.borrow_mut().apply_action(fault.clone())?;
@@ -284,7 +313,23 @@ impl Playground {
                 });
                 outcome(&response, format!("{} \"{name}\" deleted", kind.qualified_resource()))
             }
+            UserAction::Watch { resource, namespace, resource_version } => {
+                let kind = Resource::from_name(resource).ok_or_else(|| PlaygroundError::UnknownResource(resource.clone()))?;
+                self.watch_once(kind, namespace.clone(), resource_version.clone())
+            }
         };
+        let status_codes = match (&action, &self.last_race) {
+            (UserAction::Race { .. }, Some(report)) => report.steps.iter().map(|step| step.status_code).collect(),
+            _ => outcome.status_code.into_iter().collect(),
+        };
+        self.action_log.push(ActionRecord {
+            at_ms,
+            action: action.clone(),
+            status_codes,
+            exit_code: outcome.console.as_ref().map(|output| output.exit_code),
+            output: outcome.message.clone(),
+            members_down,
+        });
         self.actions.push(TimedAction { at_ms, action });
         // Other actions move time too (requests wait in virtual time): stream what happened.
         self.poll_foreground();
@@ -355,6 +400,78 @@ impl Playground {
     /// command in order; a chunk with `exit_code: Some(_)` is the command's last.
     pub fn take_console_output(&mut self) -> Vec<ConsoleStream> {
         std::mem::take(&mut self.console_output)
+    }
+
+    /// Opens a Kubernetes watch, takes what it has at once (a replay from
+    /// `resource_version`, or the current state when it is unset/"0"), and
+    /// closes it again, so the action leaves nothing running that replay
+    /// would have to reproduce. A compacted resourceVersion is a 410 Status.
+    fn watch_once(&mut self, resource: Resource, namespace: Option<String>, resource_version: Option<String>) -> ActionOutcome {
+        let response = self.apiserver.handle(ApiRequest::Watch { resource, namespace, resource_version });
+        let apiserver::ResponseBody::Watch(handle) = &response.body else {
+            return outcome(&response, String::new());
+        };
+        let handle = *handle;
+        let events = self.apiserver.take_watch_events(handle);
+        self.apiserver.stop_watch(handle);
+        let lines: Vec<String> = events
+            .iter()
+            .map(|event| {
+                let name = event.object.pointer("/metadata/name").and_then(serde_json::Value::as_str).unwrap_or("");
+                let version = event.object.pointer("/metadata/resourceVersion").and_then(serde_json::Value::as_str).unwrap_or("");
+                let message = event.object.get("message").and_then(serde_json::Value::as_str).unwrap_or("");
+                format!("{} {}/{name} {version}{message}", event.event_type.as_str(), resource.qualified_resource())
+            })
+            .collect();
+        // An ERROR event (410 after compaction) is the watch's answer, as kubectl shows it.
+        let status_code = events
+            .iter()
+            .find(|event| event.event_type == apiserver::WatchEventType::Error)
+            .and_then(|event| event.object.get("code").and_then(serde_json::Value::as_u64))
+            .and_then(|code| u16::try_from(code).ok())
+            .unwrap_or(response.status_code);
+        let message = if lines.is_empty() { "no events yet".to_string() } else { lines.join("\n") };
+        let body = serde_json::to_string(&events).ok();
+        ActionOutcome { status_code: Some(status_code), message, body, console: None, editor_text: None }
+    }
+
+    /// Every applied action with its result, oldest first.
+    pub fn action_log(&self) -> &[ActionRecord] {
+        &self.action_log
+    }
+
+    /// How the run started.
+    pub fn config(&self) -> &PlaygroundConfig {
+        &self.config
+    }
+
+    /// The leader, without building the whole view.
+    pub fn leader(&self) -> Option<MemberId> {
+        leader_of(&self.cluster.borrow())
+    }
+
+    /// How many members are crashed.
+    pub fn members_down(&self) -> usize {
+        let cluster = self.cluster.borrow();
+        cluster.member_ids().into_iter().filter(|member| cluster.member_status(*member).is_none()).count()
+    }
+
+    /// Each member with its store revision (`None` when crashed), in id order.
+    pub fn member_revisions(&self) -> Vec<(MemberId, Option<i64>)> {
+        let cluster = self.cluster.borrow();
+        cluster.member_ids().into_iter().map(|member| (member, cluster.store(member).map(mvcc::Store::revision))).collect()
+    }
+
+    /// Whether the default member's store has a key starting with `prefix`
+    /// (one key read, cheap enough for every frame).
+    pub fn has_key_with_prefix(&self, prefix: &str) -> bool {
+        let cluster = self.cluster.borrow();
+        let Some(store) = self.default_member(&cluster).and_then(|member| cluster.store(member)) else {
+            return false;
+        };
+        let key = prefix.as_bytes().to_vec();
+        let request = mvcc::RangeRequest { range_end: mvcc::prefix_end(&key), key, limit: 1, keys_only: true, ..mvcc::RangeRequest::default() };
+        store.range(&request).is_ok_and(|response| !response.kvs.is_empty())
     }
 
     fn kubectl_apply(&mut self, manifest: &str) -> ActionOutcome {

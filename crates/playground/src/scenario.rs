@@ -26,6 +26,44 @@ pub enum UserAction {
     StopCommand,
     /// `kubectl delete <resource> <name>`.
     Delete { resource: String, namespace: Option<String>, name: String },
+    /// `kubectl get <resource> --watch --resource-version=<rv>`, for one
+    /// moment: the events the watch has at once (or its 410 Gone), then it is
+    /// closed, so replay never has to keep a watch open.
+    Watch { resource: String, namespace: Option<String>, resource_version: Option<String> },
+}
+
+/// Which tutorial is open and at which step (0-based).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TutorialPosition {
+    /// The tutorial's stable slug ([`crate::tutorials::Tutorial::id`]).
+    pub id: String,
+    /// The step shown, 0 = the first.
+    pub step: usize,
+}
+
+/// How the page was arranged. Not part of the run: replay ignores it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UiLayout {
+    /// Panels the user folded away, by name (`"events"`, `"race"`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collapsed_panels: Vec<String>,
+    /// The member whose store the /registry tree shows (`None`: the leader's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_member: Option<u64>,
+    /// The revision the /registry tree shows (0: the latest).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub registry_revision: i64,
+}
+
+fn is_zero(value: &i64) -> bool {
+    *value == 0
+}
+
+impl UiLayout {
+    /// True for the layout a fresh page has (then it is left out of links).
+    pub fn is_default(&self) -> bool {
+        *self == UiLayout::default()
+    }
 }
 
 /// One action and when it happened.
@@ -48,6 +86,12 @@ pub struct Scenario {
     pub actions: Vec<TimedAction>,
     /// The virtual time the run had reached.
     pub end_ms: u64,
+    /// The open tutorial, if any (links made before tutorials existed have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tutorial: Option<TutorialPosition>,
+    /// The page's arrangement (older links: the default).
+    #[serde(default, skip_serializing_if = "UiLayout::is_default")]
+    pub layout: UiLayout,
 }
 
 impl Scenario {
@@ -79,6 +123,43 @@ impl Scenario {
             },
             TimedAction { at_ms: 10_000, action: UserAction::Fault { fault: FaultAction::Restart { member: MemberId(2) } } },
         ];
-        Scenario { format_version: SCENARIO_FORMAT_VERSION, config: PlaygroundConfig { seed: 42, member_count: 3 }, actions, end_ms: 15_000 }
+        Scenario { format_version: SCENARIO_FORMAT_VERSION, config: PlaygroundConfig { seed: 42, member_count: 3 }, actions,
+            end_ms: 15_000,
+            tutorial: None,
+            layout: UiLayout::default(),
+        }
+    }
+
+    /// A long teacher's run for the replay benchmark: `count` actions, one
+    /// every 100 virtual ms after the first leader (etcdctl puts and reads,
+    /// ConfigMap applies and deletes, a member crash and restart), seed 7,
+    /// three members.
+    pub fn replay_benchmark(count: usize) -> Scenario {
+        use cluster::{FaultAction, MemberId};
+        let actions = (0..count)
+            .map(|index| {
+                let action = match index % 10 {
+                    0..=4 => UserAction::Console { line: format!("etcdctl put /bench/key{} value{index}", index % 50), stdin: String::new() },
+                    5 | 6 => UserAction::Apply {
+                        manifest: format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings{}\ndata:\n  round: \"{index}\"\n", index % 20),
+                    },
+                    7 => UserAction::Console { line: "etcdctl get /bench --prefix --keys-only".into(), stdin: String::new() },
+                    8 => UserAction::Delete { resource: "configmaps".into(), namespace: Some("default".into()), name: format!("settings{}", (index + 7) % 20) },
+                    _ if index % 200 == 9 => UserAction::Fault { fault: FaultAction::Crash { member: MemberId(3) } },
+                    _ if index % 200 == 109 => UserAction::Fault { fault: FaultAction::Restart { member: MemberId(3) } },
+                    _ => UserAction::Console { line: "etcdctl endpoint status".into(), stdin: String::new() },
+                };
+                TimedAction { at_ms: 3_000 + 100 * index as u64, action }
+            })
+            .collect::<Vec<_>>();
+        let end_ms = 3_000 + 100 * count as u64 + 1_000;
+        Scenario {
+            format_version: SCENARIO_FORMAT_VERSION,
+            config: PlaygroundConfig { seed: 7, member_count: 3 },
+            actions,
+            end_ms,
+            tutorial: None,
+            layout: UiLayout::default(),
+        }
     }
 }

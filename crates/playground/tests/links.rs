@@ -2,8 +2,8 @@
 //! link answered with a message, never a panic.
 
 use cluster::{FaultAction, MemberId};
-use playground::link::{decode_fragment, encode_fragment, open_fragment, LinkError, MAX_FRAGMENT_CHARS};
-use playground::{Playground, PlaygroundConfig, RaceSetup, Scenario, TimedAction, UserAction, SCENARIO_FORMAT_VERSION};
+use playground::link::{decode_fragment, decode_json, encode_fragment, encode_json, open_fragment, LinkError, MAX_FRAGMENT_CHARS};
+use playground::{Playground, PlaygroundConfig, RaceSetup, Scenario, TimedAction, TutorialPosition, UiLayout, UserAction, SCENARIO_FORMAT_VERSION};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 
@@ -14,8 +14,9 @@ fn random_action(rng: &mut ChaCha8Rng) -> UserAction {
         1 => UserAction::Fault { fault: FaultAction::Heal },
         2 => UserAction::Apply { manifest: format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{}\n", rng.next_u32() % 100) },
         3 => UserAction::Console { line: format!("etcdctl put /k{} v", rng.next_u32() % 10), stdin: String::new() },
+        4 if rng.next_u32().is_multiple_of(2) => UserAction::Watch { resource: "configmaps".into(), namespace: Some("default".into()), resource_version: Some(format!("{}", rng.next_u32() % 20)) },
         _ => UserAction::Race {
-            setup: RaceSetup { namespace: "default".into(), name: "web".into(), replicas_a: 1, replicas_b: 2, retry_on_conflict: rng.next_u32() % 2 == 0 },
+            setup: RaceSetup { namespace: "default".into(), name: "web".into(), replicas_a: 1, replicas_b: 2, retry_on_conflict: rng.next_u32().is_multiple_of(2) },
         },
     }
 }
@@ -34,6 +35,12 @@ fn random_scenario(seed: u64) -> Scenario {
         config: PlaygroundConfig { seed: rng.next_u64(), member_count: (rng.next_u32() % 7 + 1) as u8 },
         actions,
         end_ms: at_ms + 1_000,
+        tutorial: (rng.next_u32().is_multiple_of(2)).then(|| TutorialPosition { id: "partition".into(), step: (rng.next_u32() % 5) as usize }),
+        layout: UiLayout {
+            collapsed_panels: if rng.next_u32().is_multiple_of(2) { vec!["events".into(), "race".into()] } else { Vec::new() },
+            registry_member: (rng.next_u32().is_multiple_of(2)).then(|| u64::from(rng.next_u32() % 7 + 1)),
+            registry_revision: i64::from(rng.next_u32() % 3),
+        },
     }
 }
 
@@ -89,7 +96,7 @@ fn each_kind_of_bad_link_gets_its_own_message() {
     let mut bad_size = Scenario::determinism_check();
     bad_size.config.member_count = 9;
     let error = open_fragment(&encode_fragment(&bad_size)).err().expect("9 members is too many");
-    assert_eq!(error.to_string(), "this link's scenario cannot be replayed: a cluster has 1 to 7 members, not 9");
+    assert_eq!(error.to_string(), "this scenario cannot be replayed: a cluster has 1 to 7 members, not 9");
 }
 
 fn base64url(bytes: &[u8]) -> String {
@@ -127,4 +134,35 @@ fn a_hundred_thousand_mangled_links_never_panic() {
         // Only decoding: replaying 100,000 links would test the simulation, not the codec.
         let _ = decode_fragment(&fragment);
     }
+}
+
+#[test]
+fn a_link_made_before_tutorials_existed_still_opens_without_a_tutorial() {
+    // The JSON of a version-1 scenario without the tutorial and layout fields.
+    let old = r#"{"format_version":1,"config":{"seed":5,"member_count":3},"actions":[{"at_ms":3000,"action":{"kind":"console","line":"etcdctl put /a b","stdin":""}}],"end_ms":4000}"#;
+    let scenario = decode_json(old.as_bytes()).expect("an old scenario decodes");
+    assert_eq!(scenario.tutorial, None);
+    assert_eq!(scenario.layout, UiLayout::default());
+    // And a scenario without tutorial or layout encodes to the old JSON shape.
+    let json: serde_json::Value = serde_json::from_str(&encode_json(&scenario)).expect("json");
+    assert_eq!(json, serde_json::from_str::<serde_json::Value>(old).expect("json"));
+}
+
+#[test]
+fn an_exported_file_is_read_back_through_the_same_checks_as_a_link() {
+    let mut scenario = Scenario::determinism_check();
+    scenario.tutorial = Some(TutorialPosition { id: "registry".into(), step: 2 });
+    scenario.layout.registry_member = Some(2);
+    assert_eq!(decode_json(encode_json(&scenario).as_bytes()), Ok(scenario.clone()));
+
+    assert!(matches!(decode_json(b"{not json"), Err(LinkError::InvalidJson { .. })));
+    assert!(matches!(decode_json(b"[1, 2, 3]"), Err(LinkError::InvalidJson { .. })));
+    assert_eq!(decode_json(br#"{"format_version":7}"#), Err(LinkError::FutureVersion { found: 7, supported: SCENARIO_FORMAT_VERSION }));
+    let huge = vec![b' '; playground::link::MAX_SCENARIO_JSON_BYTES + 1];
+    assert!(matches!(decode_json(&huge), Err(LinkError::FileTooLarge { .. })));
+
+    scenario.actions.push(TimedAction { at_ms: 11_000, action: UserAction::Fault { fault: FaultAction::Restart { member: MemberId(8) } } });
+    let decoded = decode_json(encode_json(&scenario).as_bytes()).expect("the shape is fine");
+    let error = playground::link::replay(&decoded).err().expect("member 8 does not exist");
+    assert!(matches!(error, LinkError::ReplayFailed { .. }), "{error:?}");
 }

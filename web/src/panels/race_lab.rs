@@ -22,6 +22,17 @@ fn input_value(event: &Event) -> Option<web_sys::HtmlInputElement> {
 pub fn RaceLab(props: &RaceLabProps) -> Html {
     let name = use_state(|| "web".to_string());
     let retry = use_state(|| true);
+    let replicas_a = use_state(|| 4_i64);
+    let replicas_b = use_state(|| 5_i64);
+    // A write of identical bytes is skipped (no revision, so no conflict): let the
+    // user choose counts that differ from the Deployment's current ones.
+    let on_replicas = |state: UseStateHandle<i64>| {
+        Callback::from(move |event: Event| {
+            if let Some(value) = input_value(&event).and_then(|input| input.value().trim().parse::<i64>().ok()) {
+                state.set(value.clamp(0, 100));
+            }
+        })
+    };
     let on_name = {
         let name = name.clone();
         Callback::from(move |event: Event| {
@@ -39,12 +50,12 @@ pub fn RaceLab(props: &RaceLabProps) -> Html {
         })
     };
     let on_run = {
-        let (name, retry) = (name.clone(), retry.clone());
+        let (name, retry, replicas_a, replicas_b) = (name.clone(), retry.clone(), replicas_a.clone(), replicas_b.clone());
         props.on_run.reform(move |_: MouseEvent| RaceSetup {
             namespace: "default".into(),
             name: (*name).clone(),
-            replicas_a: 4,
-            replicas_b: 5,
+            replicas_a: *replicas_a,
+            replicas_b: *replicas_b,
             retry_on_conflict: *retry,
         })
     };
@@ -89,9 +100,13 @@ pub fn RaceLab(props: &RaceLabProps) -> Html {
     html! {
         <section class="panel race-lab" data-testid="race-lab">
             <h2>{ "Concurrent updates: optimistic locking" }</h2>
-            <p class="hint">{ "Two clients read the same Deployment (same resourceVersion), A sets replicas to 4, B to 5. \
+            <p class="hint">{ "Two clients read the same Deployment (same resourceVersion), A sets its replicas, then B. \
                 etcd accepts a write only if the key's mod_revision still equals the resourceVersion the client read." }</p>
             <label>{ "Deployment " }<input data-testid="race-name" value={(*name).clone()} onchange={on_name} /></label>
+            <label>{ "A: replicas " }<input data-testid="race-replicas-a" type="number" min="0" max="100" class="small-number"
+                value={replicas_a.to_string()} onchange={on_replicas(replicas_a.clone())} /></label>
+            <label>{ "B: replicas " }<input data-testid="race-replicas-b" type="number" min="0" max="100" class="small-number"
+                value={replicas_b.to_string()} onchange={on_replicas(replicas_b.clone())} /></label>
             <label title="client-go's RetryOnConflict: re-read and apply the change again">
                 <input type="checkbox" data-testid="race-retry" checked={*retry} onchange={on_retry} />{ " retry on conflict" }
             </label>

@@ -24,6 +24,7 @@ mod etcdctl_backend;
 mod playground;
 mod race;
 mod scenario;
+mod timeline;
 mod trace_log;
 
 pub use etcd_client::{ClusterEtcd, REQUEST_TIMEOUT_MS};
@@ -31,5 +32,6 @@ pub use etcdctl_backend::{client_endpoint, etcd_member_id, ClusterEtcdctl};
 pub use console::CommandOutput;
 pub use playground::{ActionOutcome, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
 pub use race::{RaceClient, RaceReport, RaceSetup, RaceStep};
+pub use timeline::{timeline_marks, MarkKind, TimelineMark};
 pub use trace_log::{TraceLog, TRACE_LOG_CAPACITY};
 pub use scenario::{Scenario, TimedAction, UserAction, SCENARIO_FORMAT_VERSION};

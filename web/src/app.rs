@@ -25,6 +25,7 @@ use crate::panels::race_lab::RaceLab;
 use crate::panels::registry_tree::{RegistryTree, RegistrySelection};
 use crate::panels::terminal::{Terminal, TerminalEntry, TerminalRequest};
 use crate::panels::time_controls::TimeControls;
+use crate::panels::timeline::{format_seconds, Timeline};
 
 /// Console lines kept for ↑/↓ and commands kept on screen.
 const TERMINAL_HISTORY_ENTRIES: usize = 200;
@@ -73,6 +74,14 @@ pub enum Msg {
     Terminal(TerminalRequest),
     TerminalInput(String),
     DismissBanner,
+    /// Show the run as it was at this virtual time (a replay).
+    Scrub(u64),
+    /// The user grabbed the timeline slider: pause.
+    TimelineGrab,
+    /// Leave the past for the live run, exactly as it was.
+    BackToLive,
+    /// Continue from the past moment shown, dropping the later actions.
+    Fork,
 }
 
 /// A message at the top of the page.
@@ -85,6 +94,8 @@ pub struct Banner {
 /// The playground page.
 pub struct App {
     playground: Playground,
+    /// The live run, kept aside while `playground` shows a past moment of it.
+    live: Option<Playground>,
     persist: bool,
     /// Autosave while time plays (off after opening a link, until the user acts).
     autosave_ticks: bool,
@@ -136,6 +147,7 @@ impl Component for App {
         };
         App {
             playground,
+            live: None,
             seed,
             playing,
             speed: 1.0,
@@ -172,7 +184,7 @@ impl Component for App {
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Tick => {
-                if !self.playing {
+                if !self.playing || self.live.is_some() {
                     return false;
                 }
                 let virtual_ms = (f64::from(FRAME_MS) * self.speed).round().max(1.0) as u64;
@@ -183,8 +195,13 @@ impl Component for App {
                     persistence::autosave(&self.playground.scenario());
                 }
             }
-            Msg::TogglePlay => self.playing = !self.playing,
+            Msg::TogglePlay => {
+                // Playing on from the past continues from there: a fork.
+                self.fork_if_in_past();
+                self.playing = !self.playing;
+            }
             Msg::Step => {
+                self.fork_if_in_past();
                 self.playing = false;
                 self.playground.step();
             }
@@ -201,6 +218,7 @@ impl Component for App {
             Msg::Reset(member_count) => match MemberCount::new(member_count) {
                 Ok(members) => {
                     self.playground = Playground::new(PlaygroundConfig { seed: self.seed, member_count: members.get() });
+                    self.live = None;
                     self.registry = RegistrySelection::default();
                     self.banner = Some(Banner { is_error: false, text: format!("Started a new run with {members} members.") });
                 }
@@ -223,6 +241,16 @@ impl Component for App {
             }
             Msg::Terminal(request) => self.terminal(request),
             Msg::DismissBanner => self.banner = None,
+            Msg::Scrub(at_ms) => self.scrub(at_ms),
+            Msg::TimelineGrab => self.playing = false,
+            Msg::BackToLive => {
+                if let Some(live) = self.live.take() {
+                    self.playground = live;
+                }
+            }
+            Msg::Fork => {
+                self.fork_if_in_past();
+            }
         }
         true
     }
@@ -238,6 +266,8 @@ impl Component for App {
         };
         let (store_revision, compact_revision) = self.playground.store_revisions(self.registry.member).unwrap_or((1, 0));
         let entries: Rc<Vec<RegistryEntry>> = Rc::new(entries);
+        let live = self.live.as_ref().unwrap_or(&self.playground);
+        let viewing_ms = self.live.is_some().then(|| self.playground.now_ms());
         html! {
             <main class="app" data-testid="app">
                 <header class="app-header">
@@ -257,6 +287,9 @@ impl Component for App {
                     on_toggle={link.callback(|_| Msg::TogglePlay)}
                     on_step={link.callback(|_| Msg::Step)}
                     on_speed={link.callback(Msg::SetSpeed)} />
+                <Timeline end_ms={live.now_ms()} {viewing_ms} marks={Rc::new(live.timeline_marks())}
+                    on_scrub={link.callback(Msg::Scrub)} on_grab={link.callback(|_| Msg::TimelineGrab)}
+                    on_live={link.callback(|_| Msg::BackToLive)} on_fork={link.callback(|_| Msg::Fork)} />
                 <div class="columns">
                     <div class="column">
                         <ClusterDiagram view={view.cluster.clone()}
@@ -293,6 +326,7 @@ impl App {
                 }
                 self.history.push(&line);
                 self.terminal_input.clear();
+                self.fork_if_in_past();
                 let outcome = self.playground.apply(UserAction::Console { line: line.clone(), stdin: String::new() });
                 let (stdout, stderr, exit_code) = match outcome {
                     Ok(outcome) => {
@@ -334,7 +368,48 @@ impl App {
         }
     }
 
+    /// Shows the run as it was at `at_ms`, keeping the live run aside; at or
+    /// past the live end, returns to live.
+    fn scrub(&mut self, at_ms: u64) {
+        let live = self.live.as_ref().unwrap_or(&self.playground);
+        if at_ms >= live.now_ms() {
+            if let Some(live) = self.live.take() {
+                self.playground = live;
+            }
+            return;
+        }
+        match Playground::replay_until(&live.scenario(), at_ms) {
+            Ok(past) => {
+                self.playing = false;
+                // A past store has fewer revisions: show its latest.
+                self.registry.revision = 0;
+                let live = std::mem::replace(&mut self.playground, past);
+                self.live.get_or_insert(live);
+            }
+            Err(error) => self.banner = Some(Banner { is_error: true, text: format!("Could not replay the run to {}: {error}", format_seconds(at_ms)) }),
+        }
+    }
+
+    /// Makes the past moment shown the live run, dropping the live run's
+    /// later actions, and says so. Does nothing (false) when already live.
+    fn fork_if_in_past(&mut self) -> bool {
+        let Some(live) = self.live.take() else { return false };
+        let at_ms = self.playground.now_ms();
+        // The past's actions are a prefix of the live run's. (Count them rather
+        // than compare times: a replay's clock can stand a little after the
+        // moment asked for, when an apiserver call was waiting on etcd.)
+        let dropped = live.scenario().actions.len().saturating_sub(self.playground.scenario().actions.len());
+        let later = match dropped {
+            0 => "no later actions were dropped".to_string(),
+            1 => "1 later action was dropped".to_string(),
+            count => format!("{count} later actions were dropped"),
+        };
+        self.banner = Some(Banner { is_error: false, text: format!("Forked from {}: {later}; the run goes on from here.", format_seconds(at_ms)) });
+        true
+    }
+
     fn apply_without_save(&mut self, action: UserAction) {
+        let forked = self.fork_if_in_past();
         let is_apply = matches!(action, UserAction::Apply { .. });
         match self.playground.apply(action) {
             Ok(outcome) => {
@@ -342,7 +417,11 @@ impl App {
                 if is_apply {
                     self.last_apply = Some(outcome.clone());
                 }
-                self.banner = failed.then(|| Banner { is_error: true, text: outcome.message.clone() });
+                if failed {
+                    self.banner = Some(Banner { is_error: true, text: outcome.message.clone() });
+                } else if !forked {
+                    self.banner = None;
+                }
             }
             Err(error) => self.banner = Some(Banner { is_error: true, text: error.to_string() }),
         }

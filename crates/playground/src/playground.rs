@@ -362,6 +362,17 @@ impl Playground {
         log.records().skip(skip).cloned().collect()
     }
 
+    /// The trace log with every record the cluster has produced so far.
+    pub(crate) fn trace_log(&self) -> std::cell::Ref<'_, TraceLog> {
+        self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
+        self.trace_log.borrow()
+    }
+
+    /// The user's actions so far, in order.
+    pub(crate) fn actions(&self) -> &[TimedAction] {
+        &self.actions
+    }
+
     /// The last concurrent-update race, step by step.
     pub fn last_race(&self) -> Option<&crate::race::RaceReport> {
         self.last_race.as_ref()

@@ -79,15 +79,15 @@ pub struct TimelineMark {
     pub label: String,
 }
 
-/// The marks of a run: every user action of `scenario`, plus the elections
-/// and crashes among `records` (the trace log keeps only recent ones), by time.
-pub fn timeline_marks(scenario: &Scenario, records: &[TraceRecord]) -> Vec<TimelineMark> {
-    let actions = scenario.actions.iter().map(|TimedAction { at_ms, action }| TimelineMark {
+/// The marks of a run: every action of `actions`, plus the elections and
+/// crashes among `records` (the trace log keeps only recent ones), by time.
+pub fn timeline_marks<'a>(actions: &[TimedAction], records: impl IntoIterator<Item = &'a TraceRecord>) -> Vec<TimelineMark> {
+    let actions = actions.iter().map(|TimedAction { at_ms, action }| TimelineMark {
         at_ms: *at_ms,
         kind: MarkKind::Action,
         label: action.label(),
     });
-    let events = records.iter().filter_map(|record| {
+    let events = records.into_iter().filter_map(|record| {
         let (kind, label) = match &record.event {
             TraceEvent::RoleChanged { member, role: Role::Leader, term } => (MarkKind::Election, format!("{member} elected leader in term {term}")),
             TraceEvent::MemberCrashed { member } => (MarkKind::Crash, format!("{member} crashed")),
@@ -96,8 +96,18 @@ pub fn timeline_marks(scenario: &Scenario, records: &[TraceRecord]) -> Vec<Timel
         Some(TimelineMark { at_ms: record.at_ms, kind, label })
     });
     let mut marks: Vec<TimelineMark> = actions.chain(events).collect();
-    marks.sort_by(|a, b| (a.at_ms, a.kind).cmp(&(b.at_ms, b.kind)));
+    marks.sort_by_key(|mark| (mark.at_ms, mark.kind));
     marks
+}
+
+impl Playground {
+    /// The marks of this run's timeline: its actions and the elections and
+    /// crashes still in the trace log. Reads the log in place (no copy), so
+    /// it is cheap enough for every frame.
+    pub fn timeline_marks(&self) -> Vec<TimelineMark> {
+        let log = self.trace_log();
+        timeline_marks(self.actions(), log.records())
+    }
 }
 
 impl UserAction {

@@ -124,7 +124,8 @@ fn scrubbing_past_the_end_stops_at_the_end() {
 #[test]
 fn the_timeline_marks_every_action_and_the_recent_elections_and_crashes_in_time_order() {
     let (live, _) = live_run_with_a_copy_stopped_at(0);
-    let marks = timeline_marks(&live.scenario(), &live.recent_events(usize::MAX));
+    let marks = live.timeline_marks();
+    assert_eq!(marks, timeline_marks(&live.scenario().actions, &live.recent_events(usize::MAX)));
     let actions: Vec<&str> = marks.iter().filter(|mark| mark.kind == MarkKind::Action).map(|mark| mark.label.as_str()).collect();
     assert_eq!(actions, ["kubectl apply ConfigMap first", "crash member-2", "kubectl apply ConfigMap second"]);
     assert!(marks.iter().any(|mark| mark.kind == MarkKind::Election), "{marks:?}");

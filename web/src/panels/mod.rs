@@ -10,3 +10,4 @@ pub mod race_lab;
 pub mod registry_tree;
 pub mod terminal;
 pub mod time_controls;
+pub mod timeline;

@@ -111,6 +111,10 @@ pub struct App {
     terminal_candidates: Vec<String>,
     history: console::History,
     ticker: Option<Interval>,
+    /// `?bench`: measure each ticker frame (see `frame_marks`).
+    bench: bool,
+    /// A frame's start is marked and its render not yet measured.
+    frame_pending: bool,
     keyboard: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
 }
 
@@ -162,15 +166,22 @@ impl Component for App {
             terminal_candidates: Vec::new(),
             history: console::History::new(TERMINAL_HISTORY_ENTRIES),
             ticker: None,
+            bench: crate::frame_marks::bench_requested(),
+            frame_pending: false,
             keyboard: None,
         }
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         if first_render {
+            crate::frame_marks::mark("first-render");
             let link = ctx.link().clone();
             self.ticker = Some(Interval::new(FRAME_MS, move || link.send_message(Msg::Tick)));
             self.keyboard = install_keyboard(ctx.link().clone());
+        }
+        if self.frame_pending {
+            self.frame_pending = false;
+            crate::frame_marks::measure_since("frame", "frame-start");
         }
     }
 
@@ -186,6 +197,10 @@ impl Component for App {
             Msg::Tick => {
                 if !self.playing || self.live.is_some() {
                     return false;
+                }
+                if self.bench {
+                    crate::frame_marks::mark("frame-start");
+                    self.frame_pending = true;
                 }
                 let virtual_ms = (f64::from(FRAME_MS) * self.speed).round().max(1.0) as u64;
                 self.playground.advance(virtual_ms);

@@ -23,6 +23,7 @@ use crate::panels::partition_editor::PartitionEditor;
 use crate::panels::quorum_table::QuorumTable;
 use crate::panels::race_lab::RaceLab;
 use crate::panels::registry_tree::{RegistryTree, RegistrySelection};
+use crate::panels::request_trace::{CallSummary, RequestTrace, CALLS_LISTED};
 use crate::panels::terminal::{Terminal, TerminalEntry, TerminalRequest};
 use crate::panels::time_controls::TimeControls;
 use crate::panels::timeline::{format_seconds, Timeline};
@@ -82,6 +83,8 @@ pub enum Msg {
     BackToLive,
     /// Continue from the past moment shown, dropping the later actions.
     Fork,
+    /// Follow this API call in the request trace panel.
+    SelectTrace(playground::TraceId),
 }
 
 /// A message at the top of the page.
@@ -105,6 +108,8 @@ pub struct App {
     speed: f64,
     banner: Option<Banner>,
     registry: RegistrySelection,
+    /// The API call the request trace follows (`None`: the newest write).
+    traced_call: Option<playground::TraceId>,
     last_apply: Option<playground::ActionOutcome>,
     terminal_entries: Vec<TerminalEntry>,
     terminal_input: String,
@@ -160,6 +165,7 @@ impl Component for App {
             persist: ctx.props().persist,
             frames_since_save: 0,
             registry: RegistrySelection::default(),
+            traced_call: None,
             last_apply: None,
             terminal_entries: Vec::new(),
             terminal_input: String::new(),
@@ -263,6 +269,7 @@ impl Component for App {
                     self.playground = live;
                 }
             }
+            Msg::SelectTrace(id) => self.traced_call = Some(id),
             Msg::Fork => {
                 self.fork_if_in_past();
             }
@@ -312,6 +319,7 @@ impl Component for App {
                             on_message={link.callback(Msg::Fault)} />
                         <PartitionEditor members={member_ids.clone()} links={view.cluster.links.clone()}
                             on_fault={link.callback(Msg::Fault)} />
+                        { self.request_trace(link) }
                         <EventLog records={self.playground.recent_events(EVENTS_SHOWN * 8)} />
                         <QuorumTable selected={member_count} on_select={link.callback(|members: MemberCount| Msg::Reset(members.get()))} />
                     </div>
@@ -332,6 +340,24 @@ impl Component for App {
 }
 
 impl App {
+    /// The request trace panel: the newest calls and the followed one's path.
+    fn request_trace(&self, link: &yew::html::Scope<App>) -> Html {
+        let apiserver = self.playground.apiserver();
+        let kept: Vec<&playground::RequestTrace> = apiserver.traces().collect();
+        let calls: Vec<CallSummary> = kept
+            .iter()
+            .rev()
+            .take(CALLS_LISTED)
+            .map(|trace| CallSummary { id: trace.id, summary: trace.summary.clone(), status_code: trace.status_code, wrote: trace.revision.is_some() })
+            .collect();
+        let followed = self
+            .traced_call
+            .filter(|id| apiserver.trace(*id).is_some())
+            .or_else(|| calls.iter().find(|call| call.wrote).map(|call| call.id));
+        let path = followed.and_then(|id| self.playground.request_path(id));
+        html! { <RequestTrace calls={Rc::new(calls)} {path} on_select={link.callback(Msg::SelectTrace)} /> }
+    }
+
     fn terminal(&mut self, request: TerminalRequest) {
         self.terminal_candidates.clear();
         match request {

@@ -33,6 +33,8 @@ pub use etcdctl_backend::{client_endpoint, etcd_member_id, ClusterEtcdctl};
 pub use console::CommandOutput;
 pub use playground::{ActionOutcome, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
 pub use request_path::{MemberPath, RequestPath};
+/// The apiserver's trace types, for panels that show a [`RequestPath`].
+pub use apiserver::trace::{EtcdCall, EtcdOperation, EtcdOutcome, RequestTrace, TraceId, TracedWatchEvent};
 pub use race::{RaceClient, RaceReport, RaceSetup, RaceStep};
 pub use timeline::{timeline_marks, MarkKind, TimelineMark};
 pub use trace_log::{TraceLog, TRACE_LOG_CAPACITY};

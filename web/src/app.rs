@@ -5,6 +5,7 @@
 //! advances virtual time by `speed × frame` while playing; the keyboard has
 //! space (play/pause) and → (step).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use cluster::{FaultAction, MemberId};
@@ -87,6 +88,12 @@ pub enum Msg {
     SelectTrace(playground::TraceId),
 }
 
+/// What a /registry listing depends on: the selected member and revision,
+/// the store's own revision and compaction, and the leader (the default store).
+type RegistryCacheKey = (Option<MemberId>, i64, Option<(i64, i64)>, Option<MemberId>);
+/// The keys of a listing, or etcd's reason it could not be read.
+type RegistryListing = (Rc<Vec<RegistryEntry>>, Option<String>);
+
 /// A message at the top of the page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Banner {
@@ -99,6 +106,10 @@ pub struct App {
     playground: Playground,
     /// The live run, kept aside while `playground` shows a past moment of it.
     live: Option<Playground>,
+    /// The last /registry listing and what it was read for: frames in which
+    /// the store did not change reuse it (the same `Rc`, so the tree panel
+    /// skips rendering). Cleared whenever `playground` is replaced.
+    registry_cache: RefCell<Option<(RegistryCacheKey, RegistryListing)>>,
     persist: bool,
     /// Autosave while time plays (off after opening a link, until the user acts).
     autosave_ticks: bool,
@@ -157,6 +168,7 @@ impl Component for App {
         App {
             playground,
             live: None,
+            registry_cache: RefCell::new(None),
             seed,
             playing,
             speed: 1.0,
@@ -239,6 +251,7 @@ impl Component for App {
             Msg::Reset(member_count) => match MemberCount::new(member_count) {
                 Ok(members) => {
                     self.playground = Playground::new(PlaygroundConfig { seed: self.seed, member_count: members.get() });
+                    self.registry_cache.get_mut().take();
                     self.live = None;
                     self.registry = RegistrySelection::default();
                     self.banner = Some(Banner { is_error: false, text: format!("Started a new run with {members} members.") });
@@ -267,6 +280,7 @@ impl Component for App {
             Msg::BackToLive => {
                 if let Some(live) = self.live.take() {
                     self.playground = live;
+                    self.registry_cache.get_mut().take();
                 }
             }
             Msg::SelectTrace(id) => self.traced_call = Some(id),
@@ -282,12 +296,8 @@ impl Component for App {
         let view = self.playground.view();
         let member_count = MemberCount::new(u8::try_from(view.cluster.members.len()).unwrap_or(u8::MAX)).unwrap_or(MemberCount::MIN);
         let member_ids: Vec<MemberId> = view.cluster.members.iter().map(|member| member.id).collect();
-        let (entries, registry_error) = match self.playground.registry_keys_at(self.registry.member, self.registry.revision) {
-            Ok(entries) => (entries, None),
-            Err(error) => (Vec::new(), Some(error)),
-        };
+        let (entries, registry_error) = self.registry_listing(view.cluster.leader);
         let (store_revision, compact_revision) = self.playground.store_revisions(self.registry.member).unwrap_or((1, 0));
-        let entries: Rc<Vec<RegistryEntry>> = Rc::new(entries);
         let live = self.live.as_ref().unwrap_or(&self.playground);
         let viewing_ms = self.live.is_some().then(|| self.playground.now_ms());
         html! {
@@ -340,6 +350,22 @@ impl Component for App {
 }
 
 impl App {
+    /// The /registry listing the tree shows, read again only when the store changed.
+    fn registry_listing(&self, leader: Option<MemberId>) -> RegistryListing {
+        let key = (self.registry.member, self.registry.revision, self.playground.store_revisions(self.registry.member), leader);
+        if let Some((cached_key, listing)) = self.registry_cache.borrow().as_ref() {
+            if *cached_key == key {
+                return listing.clone();
+            }
+        }
+        let listing = match self.playground.registry_keys_at(self.registry.member, self.registry.revision) {
+            Ok(entries) => (Rc::new(entries), None),
+            Err(error) => (Rc::new(Vec::new()), Some(error)),
+        };
+        *self.registry_cache.borrow_mut() = Some((key, listing.clone()));
+        listing
+    }
+
     /// The request trace panel: the newest calls and the followed one's path.
     fn request_trace(&self, link: &yew::html::Scope<App>) -> Html {
         let apiserver = self.playground.apiserver();
@@ -416,6 +442,7 @@ impl App {
         if at_ms >= live.now_ms() {
             if let Some(live) = self.live.take() {
                 self.playground = live;
+                self.registry_cache.get_mut().take();
             }
             return;
         }
@@ -425,6 +452,7 @@ impl App {
                 // A past store has fewer revisions: show its latest.
                 self.registry.revision = 0;
                 let live = std::mem::replace(&mut self.playground, past);
+                self.registry_cache.get_mut().take();
                 self.live.get_or_insert(live);
             }
             Err(error) => self.banner = Some(Banner { is_error: true, text: format!("Could not replay the run to {}: {error}", format_seconds(at_ms)) }),

@@ -109,7 +109,6 @@ fn benchmark_the_page_in_headless_chromium() {
     let first_render_ms = script(&browser, "return performance.getEntriesByName('first-render')[0].startTime;").as_f64().unwrap_or(f64::NAN);
     let members = script(&browser, "return document.querySelectorAll('g.member').length;");
     assert_eq!(members.as_u64(), Some(3), "the first render shows the 3-member cluster");
-    observe_long_tasks(&browser);
 
     // 2. Seven members at 10x.
     script(
@@ -119,6 +118,9 @@ fn benchmark_the_page_in_headless_chromium() {
          speed.dispatchEvent(new Event('change', { bubbles: true })); return true;",
     );
     assert_eq!(script(&browser, "return document.querySelectorAll('g.member').length;").as_u64(), Some(7));
+    // Long tasks count from here: the simulation running, not the click that
+    // built the new 7-member run.
+    observe_long_tasks(&browser);
     let seven = stats(measure_frames(&browser));
     let clock = script(&browser, "return document.querySelector(\"[data-testid='clock']\").textContent;");
     let seven_long_tasks = take_long_tasks(&browser);
@@ -162,10 +164,12 @@ fn benchmark_the_page_in_headless_chromium() {
             verdict(stats.mean_ms, target)
         );
     }
+    // The observer reports only tasks over 50 ms: none means all were shorter.
+    let longest_text = if long_tasks.is_empty() { "< 50 ms".to_string() } else { format!("{longest_task_ms:.0} ms") };
     println!(
-        "{:<58} {:>7.0} ms {:>10} {:>10}  {:<12} {}",
+        "{:<58} {:>10} {:>10} {:>10}  {:<12} {}",
         format!("longest task while the simulation runs ({} over 50 ms)", long_tasks.len()),
-        longest_task_ms,
+        longest_text,
         "",
         "",
         "<= 50 ms",

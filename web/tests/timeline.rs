@@ -149,3 +149,20 @@ async fn fork_from_here_keeps_the_past_and_time_goes_on_from_it() {
     assert!(!exists(&root, DEPLOYMENT_KEY));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn clicking_the_mark_of_an_apply_shows_the_run_just_before_it() {
+    let root = mount(34);
+    run_with_a_deployment(&root).await;
+    let list = root.query_selector_all("[data-testid='timeline-mark']").expect("valid selector");
+    let mark = (0..list.length())
+        .filter_map(|index| list.item(index))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .find(|mark| mark.get_attribute("title").unwrap_or_default().contains("kubectl apply Deployment web"))
+        .expect("the apply has a mark");
+    click(&mark);
+    yew::scheduler::flush().await;
+    assert!(exists(&root, "[data-testid='timeline-past']"), "the page shows the past");
+    assert!(!exists(&root, DEPLOYMENT_KEY), "just before the apply, the Deployment does not exist");
+    root.remove();
+}

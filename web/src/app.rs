@@ -5,6 +5,7 @@
 //! advances virtual time by `speed × frame` while playing; the keyboard has
 //! space (play/pause) and → (step).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use cluster::{FaultAction, MemberId};
@@ -24,9 +25,11 @@ use crate::panels::partition_editor::PartitionEditor;
 use crate::panels::quorum_table::QuorumTable;
 use crate::panels::race_lab::RaceLab;
 use crate::panels::registry_tree::{RegistryTree, RegistrySelection};
+use crate::panels::request_trace::{CallSummary, RequestTrace, CALLS_LISTED};
 use crate::panels::terminal::{Terminal, TerminalEntry, TerminalRequest};
 use crate::panels::time_controls::TimeControls;
 use crate::panels::tutorial::TutorialPanel;
+use crate::panels::timeline::{format_seconds, Timeline};
 
 /// Console lines kept for ↑/↓ and commands kept on screen.
 const TERMINAL_HISTORY_ENTRIES: usize = 200;
@@ -92,7 +95,23 @@ pub enum Msg {
     ImportFile(web_sys::File),
     /// An imported file's name and text, read.
     Import { file_name: String, text: String },
+    /// Show the run as it was at this virtual time (a replay).
+    Scrub(u64),
+    /// The user grabbed the timeline slider: pause.
+    TimelineGrab,
+    /// Leave the past for the live run, exactly as it was.
+    BackToLive,
+    /// Continue from the past moment shown, dropping the later actions.
+    Fork,
+    /// Follow this API call in the request trace panel.
+    SelectTrace(playground::TraceId),
 }
+
+/// What a /registry listing depends on: the selected member and revision,
+/// the store's own revision and compaction, and the leader (the default store).
+type RegistryCacheKey = (Option<MemberId>, i64, Option<(i64, i64)>, Option<MemberId>);
+/// The keys of a listing, or etcd's reason it could not be read.
+type RegistryListing = (Rc<Vec<RegistryEntry>>, Option<String>);
 
 /// A message at the top of the page.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +123,12 @@ pub struct Banner {
 /// The playground page.
 pub struct App {
     playground: Playground,
+    /// The live run, kept aside while `playground` shows a past moment of it.
+    live: Option<Playground>,
+    /// The last /registry listing and what it was read for: frames in which
+    /// the store did not change reuse it (the same `Rc`, so the tree panel
+    /// skips rendering). Cleared whenever `playground` is replaced.
+    registry_cache: RefCell<Option<(RegistryCacheKey, RegistryListing)>>,
     persist: bool,
     /// Autosave while time plays (off after opening a link, until the user acts).
     autosave_ticks: bool,
@@ -113,6 +138,8 @@ pub struct App {
     speed: f64,
     banner: Option<Banner>,
     registry: RegistrySelection,
+    /// The API call the request trace follows (`None`: the newest write).
+    traced_call: Option<playground::TraceId>,
     last_apply: Option<playground::ActionOutcome>,
     /// What `kubectl edit` last put into the object editor.
     editor_load: Option<EditorLoad>,
@@ -123,6 +150,10 @@ pub struct App {
     terminal_candidates: Vec<String>,
     history: console::History,
     ticker: Option<Interval>,
+    /// `?bench`: measure each ticker frame (see `frame_marks`).
+    bench: bool,
+    /// A frame's start is marked and its render not yet measured.
+    frame_pending: bool,
     keyboard: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
     /// Every tutorial, built once.
     tutorials: Rc<Vec<Tutorial>>,
@@ -177,6 +208,8 @@ impl Component for App {
         };
         let mut app = App {
             playground,
+            live: None,
+            registry_cache: RefCell::new(None),
             seed,
             playing,
             speed: 1.0,
@@ -185,6 +218,7 @@ impl Component for App {
             persist: ctx.props().persist,
             frames_since_save: 0,
             registry: RegistrySelection::default(),
+            traced_call: None,
             last_apply: None,
             editor_load: None,
             editor_text: crate::panels::object_editor::TEMPLATES[0].1.to_string(),
@@ -193,6 +227,8 @@ impl Component for App {
             terminal_candidates: Vec::new(),
             history: console::History::new(TERMINAL_HISTORY_ENTRIES),
             ticker: None,
+            bench: crate::frame_marks::bench_requested(),
+            frame_pending: false,
             keyboard: None,
             tutorials,
             tutorial: None,
@@ -206,9 +242,14 @@ impl Component for App {
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         if first_render {
+            crate::frame_marks::mark("first-render");
             let link = ctx.link().clone();
             self.ticker = Some(Interval::new(FRAME_MS, move || link.send_message(Msg::Tick)));
             self.keyboard = install_keyboard(ctx.link().clone());
+        }
+        if self.frame_pending {
+            self.frame_pending = false;
+            crate::frame_marks::measure_since("frame", "frame-start");
         }
     }
 
@@ -222,8 +263,12 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Tick => {
-                if !self.playing {
+                if !self.playing || self.live.is_some() {
                     return false;
+                }
+                if self.bench {
+                    crate::frame_marks::mark("frame-start");
+                    self.frame_pending = true;
                 }
                 let virtual_ms = (f64::from(FRAME_MS) * self.speed).round().max(1.0) as u64;
                 self.playground.advance(virtual_ms);
@@ -233,8 +278,13 @@ impl Component for App {
                     persistence::autosave(&self.scenario());
                 }
             }
-            Msg::TogglePlay => self.playing = !self.playing,
+            Msg::TogglePlay => {
+                // Playing on from the past continues from there: a fork.
+                self.fork_if_in_past();
+                self.playing = !self.playing;
+            }
             Msg::Step => {
+                self.fork_if_in_past();
                 self.playing = false;
                 self.playground.step();
             }
@@ -251,6 +301,8 @@ impl Component for App {
             Msg::Reset(member_count) => match MemberCount::new(member_count) {
                 Ok(members) => {
                     self.playground = Playground::new(PlaygroundConfig { seed: self.seed, member_count: members.get() });
+                    self.registry_cache.get_mut().take();
+                    self.live = None;
                     self.registry = RegistrySelection::default();
                     self.banner = Some(Banner { is_error: false, text: format!("Started a new run with {members} members.") });
                 }
@@ -304,6 +356,18 @@ impl Component for App {
                 }
             }
             Msg::Import { file_name, text } => self.import(&file_name, &text),
+            Msg::Scrub(at_ms) => self.scrub(at_ms),
+            Msg::TimelineGrab => self.playing = false,
+            Msg::BackToLive => {
+                if let Some(live) = self.live.take() {
+                    self.playground = live;
+                    self.registry_cache.get_mut().take();
+                }
+            }
+            Msg::SelectTrace(id) => self.traced_call = Some(id),
+            Msg::Fork => {
+                self.fork_if_in_past();
+            }
         }
         // Time may have moved (ticks, steps, requests): stream what the console's running command printed.
         self.absorb_console_output();
@@ -315,12 +379,8 @@ impl Component for App {
         let view = self.playground.view();
         let member_count = MemberCount::new(u8::try_from(view.cluster.members.len()).unwrap_or(u8::MAX)).unwrap_or(MemberCount::MIN);
         let member_ids: Vec<MemberId> = view.cluster.members.iter().map(|member| member.id).collect();
-        let (entries, registry_error) = match self.playground.registry_keys_at(self.registry.member, self.registry.revision) {
-            Ok(entries) => (entries, None),
-            Err(error) => (Vec::new(), Some(error)),
-        };
+        let (entries, registry_error) = self.registry_listing(view.cluster.leader);
         let (store_revision, compact_revision) = self.playground.store_revisions(self.registry.member).unwrap_or((1, 0));
-        let entries: Rc<Vec<RegistryEntry>> = Rc::new(entries);
         // One check per frame, for the step on screen only.
         let tutorial_done = self
             .tutorial
@@ -334,6 +394,8 @@ impl Component for App {
             input.set_value("");
             file.map(Msg::ImportFile)
         });
+        let live = self.live.as_ref().unwrap_or(&self.playground);
+        let viewing_ms = self.live.is_some().then(|| self.playground.now_ms());
         html! {
             <main class="app" data-testid="app">
                 <header class="app-header">
@@ -358,6 +420,9 @@ impl Component for App {
                     on_toggle={link.callback(|_| Msg::TogglePlay)}
                     on_step={link.callback(|_| Msg::Step)}
                     on_speed={link.callback(Msg::SetSpeed)} />
+                <Timeline end_ms={live.now_ms()} {viewing_ms} marks={Rc::new(live.timeline_marks())}
+                    on_scrub={link.callback(Msg::Scrub)} on_grab={link.callback(|_| Msg::TimelineGrab)}
+                    on_live={link.callback(|_| Msg::BackToLive)} on_fork={link.callback(|_| Msg::Fork)} />
                 <div class="columns">
                     <div class="column">
                         <ClusterDiagram view={view.cluster.clone()}
@@ -365,6 +430,7 @@ impl Component for App {
                             on_message={link.callback(Msg::Fault)} />
                         <PartitionEditor members={member_ids.clone()} links={view.cluster.links.clone()}
                             on_fault={link.callback(Msg::Fault)} />
+                        { self.request_trace(link) }
                         <EventLog records={self.playground.recent_events(EVENTS_SHOWN * 8)} />
                         <QuorumTable selected={member_count} on_select={link.callback(|members: MemberCount| Msg::Reset(members.get()))} />
                     </div>
@@ -430,6 +496,9 @@ impl App {
         let Some(setup) = self.tutorial.as_ref().and_then(|position| self.open_tutorial()?.step(position.step)?.setup.clone()) else {
             return;
         };
+        // A setup acts on the run on screen: in the past, that forks it.
+        self.fork_if_in_past();
+        self.registry_cache.get_mut().take();
         let members_before = self.playground.config().member_count;
         let fresh = setup.fresh_members.is_some();
         let actions_before = if fresh { 0 } else { self.playground.action_log().len() };
@@ -457,8 +526,12 @@ impl App {
     /// (the run and the autosave stay) and says what was wrong.
     fn import(&mut self, file_name: &str, text: &str) {
         match persistence::open_file_text(text) {
-            Ok((playground, scenario)) => {
+            Ok((mut playground, scenario)) => {
+                // What the replay streamed belongs to the imported run, not to this console's entries.
+                playground.take_console_output();
                 self.playground = playground;
+                self.live = None;
+                self.registry_cache.get_mut().take();
                 self.playing = false;
                 self.last_apply = None;
                 self.restore_view(&scenario);
@@ -471,6 +544,40 @@ impl App {
         }
     }
 
+    /// The /registry listing the tree shows, read again only when the store changed.
+    fn registry_listing(&self, leader: Option<MemberId>) -> RegistryListing {
+        let key = (self.registry.member, self.registry.revision, self.playground.store_revisions(self.registry.member), leader);
+        if let Some((cached_key, listing)) = self.registry_cache.borrow().as_ref() {
+            if *cached_key == key {
+                return listing.clone();
+            }
+        }
+        let listing = match self.playground.registry_keys_at(self.registry.member, self.registry.revision) {
+            Ok(entries) => (Rc::new(entries), None),
+            Err(error) => (Rc::new(Vec::new()), Some(error)),
+        };
+        *self.registry_cache.borrow_mut() = Some((key, listing.clone()));
+        listing
+    }
+
+    /// The request trace panel: the newest calls and the followed one's path.
+    fn request_trace(&self, link: &yew::html::Scope<App>) -> Html {
+        let apiserver = self.playground.apiserver();
+        let kept: Vec<&playground::RequestTrace> = apiserver.traces().collect();
+        let calls: Vec<CallSummary> = kept
+            .iter()
+            .rev()
+            .take(CALLS_LISTED)
+            .map(|trace| CallSummary { id: trace.id, summary: trace.summary.clone(), status_code: trace.status_code, wrote: trace.revision.is_some() })
+            .collect();
+        let followed = self
+            .traced_call
+            .filter(|id| apiserver.trace(*id).is_some())
+            .or_else(|| calls.iter().find(|call| call.wrote).map(|call| call.id));
+        let path = followed.and_then(|id| self.playground.request_path(id));
+        html! { <RequestTrace calls={Rc::new(calls)} {path} on_select={link.callback(Msg::SelectTrace)} /> }
+    }
+
     fn terminal(&mut self, request: TerminalRequest) {
         self.terminal_candidates.clear();
         match request {
@@ -480,6 +587,7 @@ impl App {
                 }
                 self.history.push(&line);
                 self.terminal_input.clear();
+                self.fork_if_in_past();
                 // What the previous command printed up to now belongs to its own entry.
                 self.absorb_console_output();
                 // The page has no files: kubectl's `-f` reads the object editor's text as stdin.
@@ -562,7 +670,52 @@ impl App {
         }
     }
 
+    /// Shows the run as it was at `at_ms`, keeping the live run aside; at or
+    /// past the live end, returns to live.
+    fn scrub(&mut self, at_ms: u64) {
+        let live = self.live.as_ref().unwrap_or(&self.playground);
+        if at_ms >= live.now_ms() {
+            if let Some(live) = self.live.take() {
+                self.playground = live;
+                self.registry_cache.get_mut().take();
+            }
+            return;
+        }
+        match Playground::replay_until(&live.scenario(), at_ms) {
+            Ok(mut past) => {
+                // The replay re-streams old console output: the terminal already shows it.
+                past.take_console_output();
+                self.playing = false;
+                // A past store has fewer revisions: show its latest.
+                self.registry.revision = 0;
+                let live = std::mem::replace(&mut self.playground, past);
+                self.registry_cache.get_mut().take();
+                self.live.get_or_insert(live);
+            }
+            Err(error) => self.banner = Some(Banner { is_error: true, text: format!("Could not replay the run to {}: {error}", format_seconds(at_ms)) }),
+        }
+    }
+
+    /// Makes the past moment shown the live run, dropping the live run's
+    /// later actions, and says so. Does nothing (false) when already live.
+    fn fork_if_in_past(&mut self) -> bool {
+        let Some(live) = self.live.take() else { return false };
+        let at_ms = self.playground.now_ms();
+        // The past's actions are a prefix of the live run's. (Count them rather
+        // than compare times: a replay's clock can stand a little after the
+        // moment asked for, when an apiserver call was waiting on etcd.)
+        let dropped = live.scenario().actions.len().saturating_sub(self.playground.scenario().actions.len());
+        let later = match dropped {
+            0 => "no later actions were dropped".to_string(),
+            1 => "1 later action was dropped".to_string(),
+            count => format!("{count} later actions were dropped"),
+        };
+        self.banner = Some(Banner { is_error: false, text: format!("Forked from {}: {later}; the run goes on from here.", format_seconds(at_ms)) });
+        true
+    }
+
     fn apply_without_save(&mut self, action: UserAction) {
+        let forked = self.fork_if_in_past();
         let is_apply = matches!(action, UserAction::Apply { .. });
         match self.playground.apply(action) {
             Ok(outcome) => {
@@ -570,7 +723,11 @@ impl App {
                 if is_apply {
                     self.last_apply = Some(outcome.clone());
                 }
-                self.banner = failed.then(|| Banner { is_error: true, text: outcome.message.clone() });
+                if failed {
+                    self.banner = Some(Banner { is_error: true, text: outcome.message.clone() });
+                } else if !forked {
+                    self.banner = None;
+                }
             }
             Err(error) => self.banner = Some(Banner { is_error: true, text: error.to_string() }),
         }

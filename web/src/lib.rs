@@ -6,6 +6,7 @@
 //! [`panels`], each a function of its `Properties`.
 
 pub mod app;
+pub mod frame_marks;
 pub mod panels;
 pub mod panic_banner;
 pub mod persistence;

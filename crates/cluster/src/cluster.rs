@@ -267,6 +267,12 @@ impl Cluster {
         [delivery, deadline].into_iter().flatten().min()
     }
 
+    /// When the next event (a message due, a client deadline or a timer) is
+    /// scheduled, without running it; `None` when nothing is pending.
+    pub fn next_event_ms(&self) -> Option<u64> {
+        [self.next_external_event_ms(), self.runtime.next_timer_ms()].into_iter().flatten().min()
+    }
+
     /// Runs to the next event (see the module doc). Returns false if there is none.
     pub fn step(&mut self) -> bool {
         self.step_until(u64::MAX)

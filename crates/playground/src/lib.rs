@@ -24,8 +24,10 @@ mod etcdctl_backend;
 mod foreground;
 mod playground;
 mod race;
+mod request_path;
 mod scenario;
 mod sha1;
+mod timeline;
 mod trace_log;
 mod watch_mailbox;
 pub mod tutorials;
@@ -37,7 +39,11 @@ pub use foreground::{ConsoleStream, ForegroundCommand};
 /// `kubectl get -w` as a session (the playground streams it as a foreground command).
 pub use kubectl::{Effect as KubectlEffect, WatchSession as KubectlWatchSession};
 pub use playground::{NETWORK_LATENCY_MS_MAX, NETWORK_LATENCY_MS_MIN, ActionOutcome, ActionRecord, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
+pub use request_path::{MemberPath, RequestPath};
+/// The apiserver's trace types, for panels that show a [`RequestPath`].
+pub use apiserver::trace::{EtcdCall, EtcdOperation, EtcdOutcome, RequestTrace, TraceId, TracedWatchEvent};
 pub use race::{RaceClient, RaceReport, RaceSetup, RaceStep};
+pub use timeline::{timeline_marks, MarkKind, TimelineMark};
 pub use trace_log::{TraceLog, TRACE_LOG_CAPACITY};
 pub use watch_mailbox::WatchMailbox;
 pub use scenario::{Scenario, TimedAction, TutorialPosition, UiLayout, UserAction, SCENARIO_FORMAT_VERSION};

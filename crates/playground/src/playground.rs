@@ -237,14 +237,25 @@ impl Playground {
     }
 
     /// Runs to the next event of the cluster (a message delivery or a timer),
-    /// then lets due controllers run. Returns false if nothing was pending.
+    /// letting due controllers run on the way. Returns false if nothing was
+    /// pending.
+    ///
+    /// Stepping is [`Playground::advance_to`] the next event's time, so a run
+    /// driven by steps replays exactly from its [`Scenario`] (which records
+    /// only actions and their times): the timeline can rebuild it.
     pub fn step(&mut self) -> bool {
-        let progressed = self.cluster.borrow_mut().step();
-        self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
-        self.run_controllers_if_due();
+        let now_ms = self.now_ms();
+        let Some(next_ms) = self.cluster.borrow().next_event_ms() else { return false };
+        if next_ms > now_ms {
+            self.advance_to(next_ms);
+        } else {
+            // Due now: exactly what the next advance would run first.
+            self.cluster.borrow_mut().advance(0);
+            self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
+        }
         self.etcdctl.revoke_expired_leases();
         self.poll_foreground();
-        progressed
+        true
     }
 
     fn has_leader(&self) -> bool {
@@ -581,6 +592,17 @@ impl Playground {
         let log = self.trace_log.borrow();
         let skip = log.records().len().saturating_sub(count);
         log.records().skip(skip).cloned().collect()
+    }
+
+    /// The trace log with every record the cluster has produced so far.
+    pub(crate) fn trace_log(&self) -> std::cell::Ref<'_, TraceLog> {
+        self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
+        self.trace_log.borrow()
+    }
+
+    /// The user's actions so far, in order.
+    pub(crate) fn actions(&self) -> &[TimedAction] {
+        &self.actions
     }
 
     /// The last concurrent-update race, step by step.

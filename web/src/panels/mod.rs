@@ -8,6 +8,8 @@ pub mod partition_editor;
 pub mod quorum_table;
 pub mod race_lab;
 pub mod registry_tree;
+pub mod request_trace;
 pub mod terminal;
 pub mod time_controls;
 pub mod tutorial;
+pub mod timeline;

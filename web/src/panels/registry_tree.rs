@@ -1,8 +1,21 @@
 //! The `/registry` key tree of one member's own store, live or at a past
 //! revision: folders by path segment, each key with its create/mod revision
 //! and version, and the selected key's value.
+//!
+//! The tree can hold tens of thousands of keys, so it renders only what is
+//! visible: the expanded tree is flattened into rows of one fixed height
+//! ([`ROW_HEIGHT_PX`]) inside a scroll container, and only the rows under the
+//! viewport (plus [`OVERSCAN_ROWS`] on each side) are in the DOM, between two
+//! spacers that keep the scroll bar true.
+//!
+//! ```
+//! use web::panels::registry_tree::visible_window;
+//! // 10,000 rows of 22 px, a 440 px viewport scrolled to row 5,000:
+//! let (first, last) = visible_window(10_000, 5_000 * 22);
+//! assert!(first <= 5_000 && last >= 5_020 && last - first < 200);
+//! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use cluster::MemberId;
@@ -62,6 +75,57 @@ fn count_keys(folder: &Folder<'_>) -> usize {
     folder.keys.len() + folder.folders.values().map(count_keys).sum::<usize>()
 }
 
+/// Height of every row of the tree, in CSS pixels (style.css agrees).
+pub const ROW_HEIGHT_PX: u32 = 22;
+/// Height of the tree's scroll container, in CSS pixels.
+pub const VIEWPORT_HEIGHT_PX: u32 = 440;
+/// Rows rendered beyond each edge of the viewport, so a quick scroll or a
+/// test looking a little further finds them already there.
+pub const OVERSCAN_ROWS: usize = 60;
+
+/// One line of the flattened tree.
+#[derive(Debug, PartialEq)]
+pub enum Row<'a> {
+    Folder { path: String, name: &'a str, depth: usize, keys: usize, open: bool },
+    Key { name: &'a str, depth: usize, entry: &'a RegistryEntry },
+}
+
+/// Folders start open down to this depth (the top two levels).
+fn open_by_default(depth: usize) -> bool {
+    depth < 2
+}
+
+/// The rows of the expanded tree, in display order (in each folder: its
+/// sub-folders, then its keys). `toggled` holds the paths of folders the user
+/// opened or closed against their default.
+pub fn flatten_rows<'a>(root: &Folder<'a>, toggled: &BTreeSet<String>) -> Vec<Row<'a>> {
+    fn walk<'a>(folder: &Folder<'a>, path: &str, depth: usize, toggled: &BTreeSet<String>, rows: &mut Vec<Row<'a>>) {
+        for (name, sub) in &folder.folders {
+            let sub_path = if path.is_empty() { (*name).to_string() } else { format!("{path}/{name}") };
+            let open = open_by_default(depth) != toggled.contains(&sub_path);
+            rows.push(Row::Folder { path: sub_path.clone(), name, depth, keys: count_keys(sub), open });
+            if open {
+                walk(sub, &sub_path, depth + 1, toggled, rows);
+            }
+        }
+        rows.extend(folder.keys.iter().map(|(name, entry)| Row::Key { name, depth, entry }));
+    }
+    let mut rows = Vec::new();
+    walk(root, "", 0, toggled, &mut rows);
+    rows
+}
+
+/// The rows to render, `first..last`, for a container scrolled `scroll_top_px`
+/// down a list of `row_count` rows.
+pub fn visible_window(row_count: usize, scroll_top_px: u32) -> (usize, usize) {
+    let height = ROW_HEIGHT_PX as usize;
+    let top_row = scroll_top_px as usize / height;
+    let visible_rows = (VIEWPORT_HEIGHT_PX as usize).div_ceil(height) + 1;
+    let first = top_row.saturating_sub(OVERSCAN_ROWS).min(row_count);
+    let last = (top_row + visible_rows + OVERSCAN_ROWS).min(row_count);
+    (first, last)
+}
+
 /// A value for display: JSON pretty-printed, other bytes as text with
 /// non-printable bytes escaped (encrypted Secrets keep their `k8s:enc:` prefix).
 pub fn display_value(value: &[u8]) -> String {
@@ -74,8 +138,56 @@ pub fn display_value(value: &[u8]) -> String {
 #[component]
 pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
     let selection = &props.selection;
+    let toggled = use_state(BTreeSet::<String>::new);
+    let scroll_top_px = use_state(|| 0_u32);
     let tree = build_tree(&props.entries);
-    let render_folder = |name: &str, folder: &Folder<'_>, depth: usize| -> Html { render(name, folder, depth, props) };
+    let rows = flatten_rows(&tree, &toggled);
+    let (first, last) = visible_window(rows.len(), *scroll_top_px);
+    let on_scroll = {
+        let scroll_top_px = scroll_top_px.clone();
+        Callback::from(move |event: Event| {
+            if let Some(element) = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()) {
+                scroll_top_px.set(u32::try_from(element.scroll_top()).unwrap_or(0));
+            }
+        })
+    };
+    let on_toggle = {
+        let toggled = toggled.clone();
+        Callback::from(move |path: String| {
+            let mut next = (*toggled).clone();
+            if !next.remove(&path) {
+                next.insert(path);
+            }
+            toggled.set(next);
+        })
+    };
+    let row_style = |depth: usize| format!("height: {ROW_HEIGHT_PX}px; padding-left: {}rem", 0.2 + depth as f64 * 1.0);
+    let rendered_rows = rows[first..last].iter().map(|row| match row {
+        Row::Folder { path, name, depth, keys, open } => {
+            let path = path.clone();
+            let onclick = on_toggle.reform(move |_: MouseEvent| path.clone());
+            html! {
+                <div class={classes!("row", "folder", open.then_some("open"))} data-testid="registry-folder" style={row_style(*depth)} {onclick}
+                    title="Click to open or close this folder">
+                    { format!("{} {name}/ ({keys})", if *open { "▾" } else { "▸" }) }
+                </div>
+            }
+        }
+        Row::Key { name, depth, entry } => {
+            let key = entry.key.clone();
+            let is_selected = selection.key.as_deref() == Some(entry.key.as_str());
+            let selection = selection.clone();
+            let onclick = props.on_select.reform(move |_: MouseEvent| RegistrySelection { key: Some(key.clone()), ..selection.clone() });
+            html! {
+                <div class={classes!("row", "key", is_selected.then_some("selected"))} data-testid="registry-key" data-key={entry.key.clone()}
+                    style={row_style(*depth)} {onclick} title="create_revision / mod_revision / version">
+                    <span class="key-name">{ *name }</span>
+                    <span class="key-numbers">{ format!("c{} m{} v{}", entry.create_revision, entry.mod_revision, entry.version) }</span>
+                </div>
+            }
+        }
+    });
+    let spacer = |rows: usize| html! { <div class="spacer" style={format!("height: {}px", rows * ROW_HEIGHT_PX as usize)} /> };
 
     let on_member = {
         let selection = selection.clone();
@@ -133,9 +245,11 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
             if let Some(error) = &props.error {
                 <div class="banner banner-error" data-testid="registry-error">{ error }</div>
             }
-            <div class="tree" data-testid="registry-tree">
-                { format!("{} keys", props.entries.len()) }
-                { for tree.folders.iter().map(|(name, folder)| render_folder(name, folder, 0)) }
+            <p class="tree-count">{ format!("{} keys", props.entries.len()) }</p>
+            <div class="tree" data-testid="registry-tree" style={format!("height: {VIEWPORT_HEIGHT_PX}px; overflow-y: auto; position: relative")} onscroll={on_scroll}>
+                { spacer(first) }
+                { for rendered_rows }
+                { spacer(rows.len() - last) }
             </div>
             if let Some(entry) = selected_entry {
                 <div class="key-value" data-testid="registry-value">
@@ -148,30 +262,5 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
                 </div>
             }
         </section>
-    }
-}
-
-fn render(name: &str, folder: &Folder<'_>, depth: usize, props: &RegistryTreeProps) -> Html {
-    let keys = folder.keys.iter().map(|(key_name, entry)| {
-        let key = entry.key.clone();
-        let selected = props.selection.key.as_deref() == Some(entry.key.as_str());
-        let selection = props.selection.clone();
-        let onclick = props.on_select.reform(move |_: MouseEvent| RegistrySelection { key: Some(key.clone()), ..selection.clone() });
-        html! {
-            <li class={classes!("key", selected.then_some("selected"))} data-testid="registry-key" data-key={entry.key.clone()} {onclick}
-                title="create_revision / mod_revision / version">
-                <span class="key-name">{ *key_name }</span>
-                <span class="key-numbers">{ format!("c{} m{} v{}", entry.create_revision, entry.mod_revision, entry.version) }</span>
-            </li>
-        }
-    });
-    html! {
-        <details open={depth < 2}>
-            <summary>{ format!("{name}/ ({})", count_keys(folder)) }</summary>
-            <ul>
-                { for folder.folders.iter().map(|(child, sub)| html! { <li>{ render(child, sub, depth + 1, props) }</li> }) }
-                { for keys }
-            </ul>
-        </details>
     }
 }

@@ -128,6 +128,18 @@ pub struct Member {
     leader_since: Rc<Cell<Option<(u64, SimInstant)>>>,
 }
 
+/// How long a member waits for a peer's reply to a Raft RPC (AppendEntries,
+/// heartbeat, vote) before counting it lost: one minimum election timeout
+/// (1000 ms with etcd's defaults), whatever the heartbeat interval.
+///
+/// The wait must outlast the slowest round trip a user can configure that still
+/// lets Raft work (etcd wants round trips well under an election timeout), and
+/// a lost message costs its sender this long: the heartbeat stream to that peer
+/// pauses, and its replication stream retries after it.
+pub fn peer_rpc_timeout_ms(settings: &MemberSettings) -> u64 {
+    settings.election_timeout_ms_min.max(settings.heartbeat_interval_ms).max(1)
+}
+
 fn openraft_config(settings: &MemberSettings) -> Result<Config, String> {
     let config = Config {
         cluster_name: "etcd-playground".to_string(),
@@ -138,6 +150,12 @@ fn openraft_config(settings: &MemberSettings) -> Result<Config, String> {
         max_in_snapshot_log_to_keep: settings.log_entries_kept_after_snapshot,
         enable_pre_vote: Some(settings.pre_vote),
         install_snapshot_timeout: settings.request_timeout_ms,
+        // openraft times an AppendEntries (replication or heartbeat) out after one heartbeat
+        // interval unless told otherwise, so a link whose round trip is slower than a heartbeat
+        // could never renew the leader lease nor bring a follower up to date. One election
+        // timeout is the longest a reply can take and still matter: by then a follower that
+        // heard nothing has campaigned. See `peer_rpc_timeout_ms`.
+        append_entries_timeout: Some(peer_rpc_timeout_ms(settings)),
         // Purge as soon as a snapshot allows it, so a far-behind member needs InstallSnapshot.
         purge_batch_size: 1,
         ..Config::default()

@@ -128,6 +128,16 @@ pub struct Member {
     leader_since: Rc<Cell<Option<(u64, SimInstant)>>>,
 }
 
+/// etcd's leader lease: the minimum election timeout (1000 ms by default). A
+/// leader that has heard from no quorum for this long refuses writes and shows
+/// as follower (CheckQuorum); a follower that heard its leader within this long
+/// refuses (pre-)votes. A follower's randomized election timeout is never
+/// shorter, so after a leader crash the first pre-vote finds the other
+/// followers' leases expired and wins.
+pub fn leader_lease_ms(settings: &MemberSettings) -> u64 {
+    settings.election_timeout_ms_min
+}
+
 /// How long a member waits for a peer's reply to a Raft RPC (AppendEntries,
 /// heartbeat, vote) before counting it lost: one minimum election timeout
 /// (1000 ms with etcd's defaults), whatever the heartbeat interval.
@@ -156,6 +166,10 @@ fn openraft_config(settings: &MemberSettings) -> Result<Config, String> {
         // timeout is the longest a reply can take and still matter: by then a follower that
         // heard nothing has campaigned. See `peer_rpc_timeout_ms`.
         append_entries_timeout: Some(peer_rpc_timeout_ms(settings)),
+        // etcd's lease (CheckQuorum's "in lease" vote check and the leader's step-down) is its
+        // base election timeout; openraft's default is the maximum, which made a follower's
+        // first (pre-)vote after a leader crash be refused and re-election take ~3 s.
+        leader_lease: Some(leader_lease_ms(settings)),
         // Purge as soon as a snapshot allows it, so a far-behind member needs InstallSnapshot.
         purge_batch_size: 1,
         ..Config::default()
@@ -269,7 +283,7 @@ impl Member {
         let metrics_receiver = self.raft.metrics();
         let metrics = metrics_receiver.borrow_watched();
         let now = self.runtime.now();
-        let lease = Duration::from_millis(self.settings.election_timeout_ms_max);
+        let lease = Duration::from_millis(leader_lease_ms(&self.settings));
         let mut leader = metrics.current_leader.map(MemberId);
         let mut role = match metrics.state {
             ServerState::Leader => Role::Leader,

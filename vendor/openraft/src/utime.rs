@@ -143,6 +143,16 @@ impl<T, I: Instant> Leased<T, I> {
         self.lease_enabled = false;
     }
 
+    /// Like [`Self::is_expired`], but the lease runs inside `timeout` instead of before it: expired
+    /// once both the lease and `timeout` have passed since the last update (etcd's election timer,
+    /// whose lease is the base election timeout). Patched in for the etcd playground.
+    pub(crate) fn is_expired_within(&self, now: I, timeout: Duration) -> bool {
+        match self.last_update {
+            Some(utime) => now > utime + self.lease.max(timeout),
+            None => true,
+        }
+    }
+
     /// Checks if the value is expired based on the provided `now` timestamp.
     /// An additional `timeout` parameter can be used to extend the lease under various situations.
     pub(crate) fn is_expired(&self, now: I, timeout: Duration) -> bool {

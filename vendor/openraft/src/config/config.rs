@@ -242,6 +242,19 @@ pub struct Config {
     #[cfg_attr(feature = "serde", serde(default))]
     pub append_entries_timeout: Option<u64>,
 
+    /// The leader lease, in milliseconds.
+    ///
+    /// A leader refuses writes once its last quorum acknowledgement is older than this, and a
+    /// follower refuses (pre-)votes while it heard its leader within this long. `None` (the
+    /// default) uses `election_timeout_max`, as upstream openraft does. etcd uses its base
+    /// election timeout (`election_timeout_min` here), so a follower whose randomized election
+    /// timeout fires finds its peers' leases already expired.
+    ///
+    /// Patched in for the etcd playground (see vendor/README.md in that repository).
+    #[cfg_attr(feature = "clap", clap(long))]
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub leader_lease: Option<u64>,
+
     /// The timeout for sending a **non-last** snapshot segment, in milliseconds.
     ///
     /// It is disabled by default by setting it to `0`.
@@ -631,6 +644,7 @@ impl Default for Config {
             heartbeat_min_interval: Some(DEFAULTS.heartbeat_min_interval),
             install_snapshot_timeout: DEFAULTS.install_snapshot_timeout,
             append_entries_timeout: None,
+            leader_lease: None,
             send_snapshot_timeout: DEFAULTS.send_snapshot_timeout,
             max_payload_entries: DEFAULTS.max_payload_entries,
             max_append_entries: Some(DEFAULTS.max_append_entries),
@@ -664,6 +678,11 @@ impl Config {
     /// Generate a new random election timeout within the configured min and max values.
     pub fn new_rand_election_timeout<RT: AsyncRuntime>(&self) -> u64 {
         RT::thread_rng().random_range(self.election_timeout_min..self.election_timeout_max)
+    }
+
+    /// Get the leader lease in milliseconds.
+    pub fn leader_lease_ms(&self) -> u64 {
+        self.leader_lease.unwrap_or(self.election_timeout_max)
     }
 
     /// Get the timeout of one AppendEntries RPC (replication or heartbeat).
@@ -820,7 +839,7 @@ impl Config {
             // The Leader lease currently uses election_timeout_max. Leave time for that lease
             // to expire, then for one maximum election timeout before allowing heartbeats again.
             // Widen both operands before addition so the sum cannot overflow.
-            let leader_lease = self.election_timeout_max;
+            let leader_lease = self.leader_lease_ms();
             let min_probe_interval = u128::from(leader_lease) + u128::from(self.election_timeout_max);
             if u128::from(probe_interval) < min_probe_interval {
                 return Err(ConfigError::QuorumLossProbeIntervalTooSmall {

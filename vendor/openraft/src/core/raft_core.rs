@@ -2204,7 +2204,16 @@ where
             let local_vote = &self.engine.state.vote;
             tracing::debug!("local vote: {}, election_timeout: {:?}", local_vote, election_timeout,);
 
-            if local_vote.is_expired(now, election_timeout) {
+            // With an explicit `Config::leader_lease` (etcd's semantics, patched in for the etcd
+            // playground) the lease runs inside the election timeout, as etcd's does: a follower
+            // campaigns once its randomized timeout, never shorter than the lease, has passed.
+            // Upstream waits for the lease and then for the whole election timeout again.
+            let expired = if self.config.leader_lease.is_some() {
+                local_vote.is_expired_within(now, election_timeout)
+            } else {
+                local_vote.is_expired(now, election_timeout)
+            };
+            if expired {
                 tracing::info!("election timeout expired, triggering election");
             } else {
                 tracing::debug!("election timeout not yet expired");

@@ -56,7 +56,7 @@ where C: RaftTypeConfig
             timer_config: time_state::Config {
                 election_timeout: Duration::ZERO, // sampled below
                 smaller_log_timeout: Duration::from_millis(config.election_timeout_max * 2),
-                leader_lease: Duration::from_millis(config.election_timeout_max),
+                leader_lease: Duration::from_millis(config.leader_lease_ms()),
             },
 
             enable_leader_restore: config.enable_leader_restore(),

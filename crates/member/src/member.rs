@@ -167,8 +167,9 @@ fn openraft_config(settings: &MemberSettings) -> Result<Config, String> {
         // heard nothing has campaigned. See `peer_rpc_timeout_ms`.
         append_entries_timeout: Some(peer_rpc_timeout_ms(settings)),
         // etcd's lease (CheckQuorum's "in lease" vote check and the leader's step-down) is its
-        // base election timeout; openraft's default is the maximum, which made a follower's
-        // first (pre-)vote after a leader crash be refused and re-election take ~3 s.
+        // base election timeout, counted inside the randomized election timeout. openraft's
+        // default lease is the maximum, and a follower waited for it and then for its election
+        // timeout before campaigning: a crashed leader was replaced only after 3-4 s.
         leader_lease: Some(leader_lease_ms(settings)),
         // Purge as soon as a snapshot allows it, so a far-behind member needs InstallSnapshot.
         purge_batch_size: 1,

@@ -34,6 +34,8 @@ pub use client::ReadConsistency;
 pub use log_store::DurableState;
 pub use member::Member;
 pub use member::MemberSettings;
+pub use member::leader_lease_ms;
+pub use member::peer_rpc_timeout_ms;
 pub use member::MemberStatus;
 pub use member::Role;
 pub use network::PeerReply;

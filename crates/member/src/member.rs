@@ -128,6 +128,28 @@ pub struct Member {
     leader_since: Rc<Cell<Option<(u64, SimInstant)>>>,
 }
 
+/// etcd's leader lease: the minimum election timeout (1000 ms by default). A
+/// leader that has heard from no quorum for this long refuses writes and shows
+/// as follower (CheckQuorum); a follower that heard its leader within this long
+/// refuses (pre-)votes. A follower's randomized election timeout is never
+/// shorter, so after a leader crash the first pre-vote finds the other
+/// followers' leases expired and wins.
+pub fn leader_lease_ms(settings: &MemberSettings) -> u64 {
+    settings.election_timeout_ms_min
+}
+
+/// How long a member waits for a peer's reply to a Raft RPC (AppendEntries,
+/// heartbeat, vote) before counting it lost: one minimum election timeout
+/// (1000 ms with etcd's defaults), whatever the heartbeat interval.
+///
+/// The wait must outlast the slowest round trip a user can configure that still
+/// lets Raft work (etcd wants round trips well under an election timeout), and
+/// a lost message costs its sender this long: the heartbeat stream to that peer
+/// pauses, and its replication stream retries after it.
+pub fn peer_rpc_timeout_ms(settings: &MemberSettings) -> u64 {
+    settings.election_timeout_ms_min.max(settings.heartbeat_interval_ms).max(1)
+}
+
 fn openraft_config(settings: &MemberSettings) -> Result<Config, String> {
     let config = Config {
         cluster_name: "etcd-playground".to_string(),
@@ -138,6 +160,17 @@ fn openraft_config(settings: &MemberSettings) -> Result<Config, String> {
         max_in_snapshot_log_to_keep: settings.log_entries_kept_after_snapshot,
         enable_pre_vote: Some(settings.pre_vote),
         install_snapshot_timeout: settings.request_timeout_ms,
+        // openraft times an AppendEntries (replication or heartbeat) out after one heartbeat
+        // interval unless told otherwise, so a link whose round trip is slower than a heartbeat
+        // could never renew the leader lease nor bring a follower up to date. One election
+        // timeout is the longest a reply can take and still matter: by then a follower that
+        // heard nothing has campaigned. See `peer_rpc_timeout_ms`.
+        append_entries_timeout: Some(peer_rpc_timeout_ms(settings)),
+        // etcd's lease (CheckQuorum's "in lease" vote check and the leader's step-down) is its
+        // base election timeout, counted inside the randomized election timeout. openraft's
+        // default lease is the maximum, and a follower waited for it and then for its election
+        // timeout before campaigning: a crashed leader was replaced only after 3-4 s.
+        leader_lease: Some(leader_lease_ms(settings)),
         // Purge as soon as a snapshot allows it, so a far-behind member needs InstallSnapshot.
         purge_batch_size: 1,
         ..Config::default()
@@ -257,7 +290,7 @@ impl Member {
         let metrics_receiver = self.raft.metrics();
         let metrics = metrics_receiver.borrow_watched();
         let now = self.runtime.now();
-        let lease = Duration::from_millis(self.settings.election_timeout_ms_max);
+        let lease = Duration::from_millis(leader_lease_ms(&self.settings));
         let mut leader = metrics.current_leader.map(MemberId);
         let mut role = match metrics.state {
             ServerState::Leader => Role::Leader,

@@ -7,7 +7,9 @@
 //! (duplication) it arrives.
 //!
 //! A request that is lost costs the sender its full RPC timeout, as a lost
-//! TCP exchange would (the owner keeps the reply channel open). A request to a
+//! TCP exchange would (the owner keeps the reply channel open). That timeout is
+//! openraft's soft TTL: 3/4 of one election timeout for AppendEntries and votes
+//! ([`crate::peer_rpc_timeout_ms`]), so round trips far slower than a heartbeat work. A request to a
 //! member that is down fails at once, like a refused connection (the owner
 //! drops the reply channel).
 

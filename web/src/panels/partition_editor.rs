@@ -6,8 +6,10 @@ use cluster::{FaultAction, LinkState, LinkView, MemberId};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// The largest one-way latency the editor accepts (a round trip longer than
-/// the 100 ms heartbeat already stalls replication, which is the lesson).
+/// The largest one-way latency the editor accepts. Round trips up to 750 ms
+/// work (the members' peer RPC timeout, see "Timeouts" in docs/ARCHITECTURE.md);
+/// on slower links every reply comes too late, the leader's lease lapses and
+/// writes fail, which is the lesson.
 pub const MAX_LATENCY_MS: u64 = 1_000;
 
 /// The groups a member can be put in.

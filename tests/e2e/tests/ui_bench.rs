@@ -90,6 +90,8 @@ fn scenario_with_many_keys() -> Scenario {
         config: PlaygroundConfig { seed: 1, member_count: 3 },
         actions,
         end_ms: 4_000,
+        tutorial: None,
+        layout: Default::default(),
     };
     let replayed = Playground::replay(&scenario).expect("the many-keys run replays");
     let bench_keys = replayed.registry_keys(None).iter().filter(|entry| entry.key.starts_with("/registry/bench/")).count();

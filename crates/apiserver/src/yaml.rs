@@ -58,10 +58,13 @@ pub fn parse_documents(text: &str) -> Parsed<Vec<Value>> {
             });
         }
         if trimmed_end == "---" || trimmed_end.starts_with("--- #") || trimmed_end == "..." {
-            if !current.is_empty() || saw_separator {
+            // Comments before the first `---` are not a document of their own.
+            let has_content = current.iter().any(|(_, text)| !is_blank_or_comment(text));
+            if has_content || saw_separator {
                 documents.push(parse_document(std::mem::take(&mut current))?);
             }
             saw_separator = trimmed_end != "...";
+            current.clear();
             continue;
         }
         if trimmed_end.starts_with("--- ") {
@@ -76,7 +79,8 @@ pub fn parse_documents(text: &str) -> Parsed<Vec<Value>> {
         }
         current.push((line_number, raw.trim_end_matches('\r').to_string()));
     }
-    if !current.is_empty() || saw_separator || documents.is_empty() {
+    let has_content = current.iter().any(|(_, text)| !is_blank_or_comment(text));
+    if has_content || saw_separator || documents.is_empty() {
         documents.push(parse_document(current)?);
     }
     Ok(documents)
@@ -573,7 +577,9 @@ fn scalar_key(text: &str, line: usize) -> Parsed<String> {
             other => Ok(other.to_string()),
         };
     }
-    if text.starts_with('?')
+    // `?x` is a plain key; only `? ` starts a complex key.
+    if text == "?"
+        || text.starts_with("? ")
         || text.starts_with('&')
         || text.starts_with('*')
         || text.starts_with('!')

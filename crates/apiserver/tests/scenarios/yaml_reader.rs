@@ -57,9 +57,9 @@ use rand_core::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
 
 const PIECES: &[&str] = &[
-    "a", "web", "Z9", "'", "''", "\"", "#", " #", "# ", ":", ": ", "::", "\n", "\n\n", " ", "  ", "\\", "-", "- ",
-    "|", ">", "{", "}", "[", "]", ",", "?", "~", "&", "*", "!", "%", "@", "`", "1", "1.5", "true", "null", "yes",
-    "---", "...", "\t", "é", "💥", "<b>", "x: y", "it's",
+    "a", "web", "Z9", "'", "''", "\"", "#", " #", "# ", ":", ": ", "::", "\n", "\n\n", " ", "  ",
+    "\\", "-", "- ", "|", ">", "{", "}", "[", "]", ",", "?", "~", "&", "*", "!", "%", "@", "`",
+    "1", "1.5", "true", "null", "yes", "---", "...", "\t", "é", "💥", "<b>", "x: y", "it's",
 ];
 
 struct Generator {
@@ -87,7 +87,15 @@ impl Generator {
         let kinds = if depth >= 4 { 6 } else { 9 };
         match self.below(kinds) {
             0 => [Value::Null, Value::Bool(true), Value::Bool(false)][self.below(3)].clone(),
-            1 => [json!(0), json!(7), json!(-3), json!(80), json!(12_345_678_901_i64), json!(1.5)][self.below(6)].clone(),
+            1 => [
+                json!(0),
+                json!(7),
+                json!(-3),
+                json!(80),
+                json!(12_345_678_901_i64),
+                json!(1.5),
+            ][self.below(6)]
+            .clone(),
             2..=5 => Value::String(self.text(6, true)),
             6 | 7 => {
                 let mut map = Map::new();
@@ -133,7 +141,9 @@ fn is_plain_safe(text: &str) -> bool {
         && !text.contains(" #")
         && !text.ends_with(' ')
         && !text.starts_with("...")
-        && !text.chars().any(|c| c.is_control() || "#{}[],&*!|>'\"%@`".contains(c))
+        && !text
+            .chars()
+            .any(|c| c.is_control() || "#{}[],&*!|>'\"%@`".contains(c))
         && apiserver::yaml::resolve_plain(text) == Value::String(text.to_string())
 }
 
@@ -145,7 +155,9 @@ fn double_quoted(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            control if control.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(control))),
+            control if control.is_control() => {
+                out.push_str(&format!("\\u{:04x}", u32::from(control)))
+            }
             other => out.push(other),
         }
     }
@@ -157,8 +169,12 @@ fn double_quoted(text: &str) -> String {
 /// but line breaks, no line starting with a tab.
 fn literal_allowed(text: &str) -> bool {
     !text.trim_end_matches('\n').is_empty()
-        && !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
-        && !text.split('\n').any(|line| line.trim_start_matches(' ').starts_with('\t'))
+        && !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        && !text
+            .split('\n')
+            .any(|line| line.trim_start_matches(' ').starts_with('\t'))
 }
 
 impl Writer<'_> {
@@ -172,8 +188,8 @@ impl Writer<'_> {
         }
     }
 
-    /// A scalar or flow collection on one line (keys too when `key`).
-    fn inline(&mut self, value: &Value, key: bool) -> String {
+    /// A scalar (a key too) or a flow collection, on one line.
+    fn inline(&mut self, value: &Value) -> String {
         match value {
             Value::Null => ["null", "~"][self.generator.below(2)].to_string(),
             Value::Bool(_) | Value::Number(_) => value.to_string(),
@@ -188,18 +204,17 @@ impl Writer<'_> {
                 }
             }
             Value::Array(items) => {
-                let parts: Vec<String> = items.iter().map(|item| self.inline(item, false)).collect();
+                let parts: Vec<String> = items.iter().map(|item| self.inline(item)).collect();
                 format!("[{}]", parts.join(", "))
             }
             Value::Object(map) => {
                 let parts: Vec<String> = map
                     .iter()
                     .map(|(name, item)| {
-                        let name = self.inline(&Value::String(name.clone()), true);
-                        format!("{name}: {}", self.inline(item, false))
+                        let name = self.inline(&Value::String(name.clone()));
+                        format!("{name}: {}", self.inline(item))
                     })
                     .collect();
-                let _ = key;
                 format!("{{{}}}", parts.join(", "))
             }
         }
@@ -233,7 +248,9 @@ impl Writer<'_> {
 
     fn wants_literal(&mut self, value: &Value) -> Option<String> {
         match value {
-            Value::String(text) if literal_allowed(text) && self.generator.chance(60) => Some(text.clone()),
+            Value::String(text) if literal_allowed(text) && self.generator.chance(60) => {
+                Some(text.clone())
+            }
             _ => None,
         }
     }
@@ -258,7 +275,7 @@ impl Writer<'_> {
                 self.indent(column);
             }
             started = false;
-            let key = self.inline(&Value::String(name.clone()), true);
+            let key = self.inline(&Value::String(name.clone()));
             self.out.push_str(&key);
             self.out.push(':');
             if let Some(text) = self.wants_literal(value) {
@@ -280,7 +297,7 @@ impl Writer<'_> {
                     continue;
                 }
                 self.out.push(' ');
-                let text = self.inline(value, false);
+                let text = self.inline(value);
                 self.out.push_str(&text);
                 self.maybe_comment();
                 self.out.push('\n');
@@ -290,7 +307,11 @@ impl Writer<'_> {
                     Value::Object(child) => self.mapping(child, column + 2, false),
                     Value::Array(items) => {
                         // At the key's own indentation (kubectl's way) or past it.
-                        let at = if self.generator.chance(50) { column } else { column + 2 };
+                        let at = if self.generator.chance(50) {
+                            column
+                        } else {
+                            column + 2
+                        };
                         self.sequence(items, at, false);
                     }
                     _ => unreachable!("scalars are written inline"),
@@ -311,7 +332,7 @@ impl Writer<'_> {
                 self.literal(&text, column, column + 2 + extra);
             } else if self.wants_flow(item) {
                 self.out.push_str("- ");
-                let text = self.inline(item, false);
+                let text = self.inline(item);
                 self.out.push_str(&text);
                 self.maybe_comment();
                 self.out.push('\n');
@@ -364,7 +385,11 @@ fn generated_documents_in_every_style_read_the_same_as_with_serde_yaml() {
         let value = generator.document();
         let text = write_in_random_style(&value, &mut generator);
         // The writer is checked too: serde_yaml reads back what was generated.
-        assert_eq!(serde_yaml_reads(&text), Ok(value.clone()), "case {case}: serde_yaml on\n{text}");
+        assert_eq!(
+            serde_yaml_reads(&text),
+            Ok(value.clone()),
+            "case {case}: serde_yaml on\n{text}"
+        );
         let ours = apiserver::yaml::parse_documents(&text).map_err(|error| error.to_string());
         assert_eq!(ours, Ok(vec![value]), "case {case}:\n{text}");
     }
@@ -377,7 +402,8 @@ fn what_serde_yaml_writes_the_reader_reads_back() {
     };
     for case in 0..3_000 {
         let value = generator.document();
-        let text = serde_yaml::to_string(&value).unwrap_or_else(|error| panic!("case {case}: {error}"));
+        let text =
+            serde_yaml::to_string(&value).unwrap_or_else(|error| panic!("case {case}: {error}"));
         let ours = apiserver::yaml::parse_documents(&text).map_err(|error| error.to_string());
         assert_eq!(ours, Ok(vec![value]), "case {case}:\n{text}");
     }

@@ -58,10 +58,13 @@ pub fn parse_documents(text: &str) -> Parsed<Vec<Value>> {
             });
         }
         if trimmed_end == "---" || trimmed_end.starts_with("--- #") || trimmed_end == "..." {
-            if !current.is_empty() || saw_separator {
+            // Comments before the first `---` are not a document of their own.
+            let has_content = current.iter().any(|(_, text)| !is_blank_or_comment(text));
+            if has_content || saw_separator {
                 documents.push(parse_document(std::mem::take(&mut current))?);
             }
             saw_separator = trimmed_end != "...";
+            current.clear();
             continue;
         }
         if trimmed_end.starts_with("--- ") {
@@ -76,7 +79,8 @@ pub fn parse_documents(text: &str) -> Parsed<Vec<Value>> {
         }
         current.push((line_number, raw.trim_end_matches('\r').to_string()));
     }
-    if !current.is_empty() || saw_separator || documents.is_empty() {
+    let has_content = current.iter().any(|(_, text)| !is_blank_or_comment(text));
+    if has_content || saw_separator || documents.is_empty() {
         documents.push(parse_document(current)?);
     }
     Ok(documents)
@@ -110,33 +114,35 @@ fn is_blank_or_comment(text: &str) -> bool {
     trimmed.is_empty() || trimmed.starts_with('#')
 }
 
-/// Remove a trailing ` # comment` that is outside quotes.
+/// Remove a trailing ` # comment` that is outside quotes. Inside quotes the escapes
+/// are skipped as a pair (`''` in single quotes, `\x` in double quotes), so neither
+/// `'it''s #1'` nor `"a\\" # c` is cut in the wrong place.
 fn strip_comment(text: &str) -> &str {
     let bytes = text.as_bytes();
     let mut quote: Option<u8> = None;
-    for (index, byte) in bytes.iter().enumerate() {
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
         match quote {
-            Some(b'"') if *byte == b'\\' => {}
-            Some(open)
-                if *byte == open && !(open == b'"' && index > 0 && bytes[index - 1] == b'\\') =>
-            {
-                quote = None
-            }
+            Some(b'"') if byte == b'\\' => index += 1,
+            Some(b'\'') if byte == b'\'' && bytes.get(index + 1) == Some(&b'\'') => index += 1,
+            Some(open) if byte == open => quote = None,
             Some(_) => {}
-            None if *byte == b'"' || *byte == b'\'' => {
+            None if byte == b'"' || byte == b'\'' => {
                 let starts_token =
                     index == 0 || matches!(bytes[index - 1], b' ' | b'[' | b'{' | b',' | b':');
                 if starts_token {
-                    quote = Some(*byte);
+                    quote = Some(byte);
                 }
             }
-            None if *byte == b'#'
+            None if byte == b'#'
                 && (index == 0 || bytes[index - 1] == b' ' || bytes[index - 1] == b'\t') =>
             {
                 return text[..index].trim_end();
             }
             None => {}
         }
+        index += 1;
     }
     text.trim_end()
 }
@@ -242,6 +248,12 @@ impl Parser {
         if mapping_colon(strip_comment(&content)).is_some() {
             return self.parse_mapping(indent, depth);
         }
+        if content.starts_with('|') || content.starts_with('>') {
+            // A block scalar header on its own line (`key:` then `  |`): its content is
+            // indented relative to the enclosing collection, not to the header.
+            self.position += 1;
+            return self.parse_block_scalar(&content, min_indent.checked_sub(1));
+        }
         // A lone scalar or flow collection, possibly over several lines.
         self.position += 1;
         self.parse_inline(&content, indent, depth)
@@ -267,6 +279,11 @@ impl Parser {
             if strip_comment(item_text).is_empty() {
                 self.position += 1;
                 items.push(self.parse_node(indent + 1, depth + 1)?);
+            } else if item_text.starts_with('|') || item_text.starts_with('>') {
+                // `- |`: the block's lines are indented relative to the sequence.
+                let header = item_text.to_string();
+                self.position += 1;
+                items.push(self.parse_block_scalar(&header, Some(indent))?);
             } else {
                 // Re-indent the item's first line so it reads as a node at its own column.
                 let column = indent + 1 + (after_dash.len() - item_text.len());
@@ -326,7 +343,7 @@ impl Parser {
                     _ => self.parse_node(indent + 1, depth + 1)?,
                 }
             } else if rest.starts_with('|') || rest.starts_with('>') {
-                self.parse_block_scalar(&rest, indent)?
+                self.parse_block_scalar(&rest, Some(indent))?
             } else {
                 self.parse_inline(&rest, indent, depth + 1)?
             };
@@ -422,35 +439,49 @@ impl Parser {
         })
     }
 
-    /// `|`, `|-`, `|+`, `>`, ... with the lines indented more than `parent_indent`.
-    fn parse_block_scalar(&mut self, header: &str, parent_indent: usize) -> Parsed<Value> {
+    /// `|`, `|-`, `|+`, `>`, ... (header already consumed) with the lines indented more
+    /// than `parent_indent`, the enclosing collection's column (`None` at the top level).
+    /// As in libyaml, the content's indentation is that of its first non-blank line (or
+    /// of a longer blank line before it), at least one column past the parent; a
+    /// whitespace-only line longer than that keeps its extra spaces.
+    fn parse_block_scalar(&mut self, header: &str, parent_indent: Option<usize>) -> Parsed<Value> {
         let header = strip_comment(header);
         let literal = header.starts_with('|');
-        let mut chomping = 'c';
+        let mut chomping = None;
         let mut explicit_indent = None;
         for character in header.chars().skip(1) {
             match character {
-                '-' | '+' => chomping = character,
-                '1'..='9' => {
+                '-' | '+' if chomping.is_none() => chomping = Some(character),
+                '1'..='9' if explicit_indent.is_none() => {
                     explicit_indent = character
                         .to_digit(10)
-                        .map(|digit| parent_indent + digit as usize)
+                        .map(|digit| parent_indent.unwrap_or(0) + digit as usize)
                 }
                 _ => return self.error_at_previous("did not find expected comment or line break"),
             }
         }
+        let minimum_indent = parent_indent.map_or(1, |parent| parent + 1);
         let mut lines: Vec<String> = Vec::new();
         let mut content_indent = explicit_indent;
+        let mut leading_blank_width = 0;
         while let Some((_, text)) = self.lines.get(self.position) {
-            let trimmed = text.trim_start_matches(' ');
-            if trimmed.is_empty() {
-                lines.push(String::new());
+            let line_indent = indentation(text);
+            if line_indent == text.len() {
+                // Only spaces: a line break, or content past the indentation.
+                match content_indent {
+                    Some(base) if line_indent > base => lines.push(text[base..].to_string()),
+                    Some(_) => lines.push(String::new()),
+                    None => {
+                        leading_blank_width = leading_blank_width.max(line_indent);
+                        lines.push(String::new());
+                    }
+                }
                 self.position += 1;
                 continue;
             }
-            let line_indent = indentation(text);
-            let base = *content_indent.get_or_insert(line_indent);
-            if line_indent <= parent_indent || line_indent < base {
+            let base = *content_indent
+                .get_or_insert(line_indent.max(leading_blank_width).max(minimum_indent));
+            if line_indent < base {
                 break;
             }
             lines.push(text[base..].to_string());
@@ -465,8 +496,8 @@ impl Parser {
         let body = &lines[..lines.len() - trailing_blank];
         let mut text = if literal { body.join("\n") } else { fold(body) };
         match chomping {
-            '-' => {}
-            '+' => {
+            Some('-') => {}
+            Some('+') => {
                 if !body.is_empty() {
                     text.push('\n');
                 }
@@ -546,7 +577,9 @@ fn scalar_key(text: &str, line: usize) -> Parsed<String> {
             other => Ok(other.to_string()),
         };
     }
-    if text.starts_with('?')
+    // `?x` is a plain key; only `? ` starts a complex key.
+    if text == "?"
+        || text.starts_with("? ")
         || text.starts_with('&')
         || text.starts_with('*')
         || text.starts_with('!')
@@ -871,6 +904,75 @@ mod tests {
         );
         assert_eq!(one("a: |-\n  x\n  y\n"), json!({"a":"x\ny"}));
         assert_eq!(one("a: >\n  x\n  y\n\n  z\n"), json!({"a":"x y\nz\n"}));
+    }
+
+    /// What serde_yaml (a full YAML implementation) reads from `text`, documents joined.
+    fn reference(text: &str) -> Value {
+        let documents: Result<Vec<Value>, _> = serde_yaml::Deserializer::from_str(text)
+            .map(serde::Deserialize::deserialize)
+            .collect();
+        match documents {
+            Ok(mut documents) if documents.len() == 1 => documents.remove(0),
+            Ok(documents) => Value::Array(documents),
+            Err(error) => json!(format!("<serde_yaml error: {error}>")),
+        }
+    }
+
+    /// Reads `text` with this module, checks serde_yaml agrees, and returns the value.
+    fn agreed(text: &str) -> Value {
+        let ours = one(text);
+        assert_eq!(ours, reference(text), "serde_yaml disagrees on {text:?}");
+        ours
+    }
+
+    #[test]
+    fn a_block_scalar_can_be_a_sequence_item() {
+        assert_eq!(
+            agreed("- |\n  x\n    y\n- >\n  a\n  b\n- |-\n  z\n- plain\n"),
+            json!(["x\n  y\n", "a b\n", "z", "plain"])
+        );
+        assert_eq!(
+            agreed("args:\n- |\n  echo hi\n  echo bye\n- >-\n  one\n  two\nnext: 1\n"),
+            json!({"args": ["echo hi\necho bye\n", "one two"], "next": 1})
+        );
+        assert_eq!(
+            agreed("spec:\n  args:\n    - |+\n      kept\n\n    - |  # a comment\n      x\n"),
+            json!({"spec": {"args": ["kept\n\n", "x\n"]}})
+        );
+        assert_eq!(agreed("- - |\n    deep\n"), json!([["deep\n"]]));
+    }
+
+    #[test]
+    fn an_over_indented_block_scalar_is_still_a_block_scalar() {
+        // The header on its own line, indented further than its key.
+        assert_eq!(agreed("a:\n    |\n      <b>\n"), json!({"a": "<b>\n"}));
+        assert_eq!(
+            agreed("a:\n  >-\n   x\n   y\nb: 2\n"),
+            json!({"a": "x y", "b": 2})
+        );
+        // The content indented further than it needs to be.
+        assert_eq!(agreed("- |\n     <b>\n     c\n"), json!(["<b>\nc\n"]));
+        assert_eq!(agreed("a: |\n        <b>\n"), json!({"a": "<b>\n"}));
+        // A whole document that is one block scalar.
+        assert_eq!(agreed("|\n  <b>\n"), json!("<b>\n"));
+    }
+
+    #[test]
+    fn an_escaped_single_quote_before_a_hash_is_not_a_comment() {
+        assert_eq!(agreed("a: 'it''s #1'\n"), json!({"a": "it's #1"}));
+        assert_eq!(
+            agreed("a: 'x'' # y' # a real comment\n"),
+            json!({"a": "x' # y"})
+        );
+        assert_eq!(
+            agreed("- 'x'' #y'\n- '''' #z'\n"),
+            // `''''` is a whole string (one quote), so ` #z'` after it is a comment.
+            json!(["x' #y", "'"])
+        );
+        assert_eq!(agreed("'k'' #': 'v'' #'\n"), json!({"k' #": "v' #"}));
+        assert_eq!(agreed("a: {k: 'v'' #w'}\n"), json!({"a": {"k": "v' #w"}}));
+        // The same for a double-quoted string ending in an escaped backslash.
+        assert_eq!(agreed("a: \"b\\\\\" # c\n"), json!({"a": "b\\"}));
     }
 
     #[test]

@@ -12,10 +12,10 @@
 //! assert_eq!(kubectl::encode::to_yaml(&object), "data:\n  mode: fast\n  port: \"80\"\nkind: ConfigMap\nlist: []\n");
 //! ```
 //! Known differences, all reading back to the same value: go-yaml folds plain strings longer
-//! than 80 columns (never done here); multi-line sequence items and strings needing quotes that
-//! contain `'` are double-quoted here, because the apiserver's YAML reader (which reads the
-//! editor's text back) does not take `- |` items or `''` before ` #` (go-yaml would write
-//! `- |` and `'it''s'`).
+//! than 80 columns (never done here); multi-line strings with a tab are double-quoted here
+//! (the apiserver's YAML reader, which reads the editor's text back, refuses a tab at the
+//! start of a line), and so are multi-line mapping keys (go-yaml writes them as `? ` complex
+//! keys, which that reader refuses, as it does for keys over 128 characters: plain here).
 
 use serde_json::Value;
 
@@ -106,7 +106,7 @@ pub fn to_yaml(value: &Value) -> String {
         Value::Object(map) if !map.is_empty() => write_mapping(map, 0, &mut out),
         Value::Array(items) if !items.is_empty() => write_sequence(items, 0, &mut out),
         scalar => {
-            out.push_str(&inline_value(scalar, 0));
+            out.push_str(&inline_value(scalar, 2));
             out.push('\n');
         }
     }
@@ -126,7 +126,7 @@ fn write_mapping(map: &serde_json::Map<String, Value>, column: usize, out: &mut 
             indent(column, out);
         }
         first = false;
-        out.push_str(&scalar_string(key, column));
+        out.push_str(&key_string(key));
         out.push(':');
         write_after_key(item, column, out);
     }
@@ -165,13 +165,6 @@ fn write_sequence(items: &[Value], column: usize, out: &mut String) {
         match item {
             Value::Object(child) if !child.is_empty() => write_mapping(child, column + 2, out),
             Value::Array(inner) if !inner.is_empty() => write_sequence(inner, column + 2, out),
-            // go-yaml would write a multi-line item as `- |`; the apiserver's YAML reader
-            // (which reads the editor's text back) does not take block scalars as sequence
-            // items, so those items are double-quoted instead: the same string either way.
-            Value::String(text) if text.contains('\n') => {
-                out.push_str(&double_quoted(text));
-                out.push('\n');
-            }
             scalar => {
                 out.push_str(&inline_value(scalar, column + 2));
                 out.push('\n');
@@ -192,9 +185,9 @@ fn inline_value(value: &Value, block_indent: usize) -> String {
     }
 }
 
-/// One string as go-yaml v2 writes it.
+/// One string as go-yaml v2 writes it; a literal block's lines go at `block_indent`.
 fn scalar_string(text: &str, block_indent: usize) -> String {
-    if text.contains('\n') && !text.contains(|c: char| c != '\n' && c != '\t' && c.is_control()) && !starts_or_ends_badly_for_literal(text) {
+    if text.contains('\n') && literal_allowed(text) {
         return literal_block(text, block_indent);
     }
     if text.chars().any(|c| (c.is_control() && c != '\t') || c == '\u{feff}') || text.contains('\n') {
@@ -205,33 +198,42 @@ fn scalar_string(text: &str, block_indent: usize) -> String {
     }
     if plain_allowed(text) {
         text.to_string()
-    } else if text.contains('\'') {
-        // go-yaml writes 'it''s: x'; the apiserver's reader misreads `''` before ` #`, so a
-        // string with a quote in it is double-quoted (it reads back the same).
-        double_quoted(text)
     } else {
         format!("'{}'", text.replace('\'', "''"))
     }
 }
 
-/// go-yaml refuses literal style for text with leading spaces on its first line and similar;
-/// those become double-quoted.
-fn starts_or_ends_badly_for_literal(text: &str) -> bool {
-    text.starts_with('\n')
-        || text.contains('\t')
-        || text.split('\n').any(|line| line.starts_with(' ') || line.ends_with(' '))
+/// A mapping key: a scalar on one line (see the module docs for multi-line keys).
+fn key_string(key: &str) -> String {
+    if key.contains('\n') {
+        double_quoted(key)
+    } else {
+        scalar_string(key, 0)
+    }
 }
 
+/// go-yaml's emitter refuses literal style for text with a space before a line break or at
+/// the very end, or with special characters. Tabs are refused here too: the apiserver's
+/// reader does not take a tab at the start of a line's content.
+fn literal_allowed(text: &str) -> bool {
+    !text.chars().any(|c| c.is_control() && c != '\n') && !text.split('\n').any(|line| line.ends_with(' '))
+}
+
+/// `|`, `|-` (no final line break) or `|+` (several, or nothing but one), with go-yaml's
+/// indentation indicator `2` when the text starts with a space or a line break, as the
+/// block's first line would otherwise set its indentation.
 fn literal_block(text: &str, block_indent: usize) -> String {
-    let trailing = text.len() - text.trim_end_matches('\n').len();
-    let chomping = match trailing {
-        0 => "-",
-        1 => "",
-        _ => "+",
+    let indicator = if text.starts_with([' ', '\n']) { "2" } else { "" };
+    let chomping = if !text.ends_with('\n') {
+        "-"
+    } else if text == "\n" || text.ends_with("\n\n") {
+        "+"
+    } else {
+        ""
     };
-    let mut out = format!("|{chomping}");
-    let body = if trailing == 1 { &text[..text.len() - 1] } else { text };
-    let body = if trailing > 1 { &body[..body.len() - 1] } else { body };
+    let mut out = format!("|{indicator}{chomping}");
+    // The final line break is the header's to write (the caller ends the line).
+    let body = text.strip_suffix('\n').unwrap_or(text);
     for line in body.split('\n') {
         out.push('\n');
         if !line.is_empty() {
@@ -421,6 +423,33 @@ mod tests {
     fn multi_line_strings_become_literal_blocks() {
         let object = json!({"data": {"script": "echo hi\necho bye\n", "two": "a\nb"}});
         assert_eq!(to_yaml(&object), "data:\n  script: |\n    echo hi\n    echo bye\n  two: |-\n    a\n    b\n");
+    }
+
+    #[test]
+    fn multi_line_sequence_items_are_literal_blocks_like_go_yaml() {
+        let object = json!({"args": ["echo hi\n", "a\nb", "x"], "nested": [["k\n\n"]]});
+        assert_eq!(
+            to_yaml(&object),
+            "args:\n- |\n  echo hi\n- |-\n  a\n  b\n- x\nnested:\n- - |+\n    k\n\n"
+        );
+    }
+
+    #[test]
+    fn a_literal_block_starting_with_a_space_or_a_line_break_says_its_indentation() {
+        let object = json!({"a": " x\ny", "b": "\n", "c": "\nz\n"});
+        assert_eq!(to_yaml(&object), "a: |2-\n   x\n  y\nb: |2+\n\nc: |2\n\n  z\n");
+    }
+
+    #[test]
+    fn strings_needing_quotes_are_single_quoted_even_with_a_quote_inside() {
+        for (text, expected) in [
+            ("it's: x", "'it''s: x'"),
+            ("'' #", "''''' #'"),
+            (" it's ", "' it''s '"),
+            ("a\n b \n", "\"a\\n b \\n\""),
+        ] {
+            assert_eq!(scalar_string(text, 2), expected, "{text:?}");
+        }
     }
 
     #[test]

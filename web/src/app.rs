@@ -110,7 +110,7 @@ pub enum Msg {
 /// What a /registry listing depends on: the selected member and revision,
 /// the store's own revision and compaction, and the leader (the default store).
 type RegistryCacheKey = (Option<MemberId>, i64, Option<(i64, i64)>, Option<MemberId>);
-/// The keys of a listing, or etcd's reason it could not be read.
+/// The keys of a listing (live keys and tombstones), or etcd's reason it could not be read.
 type RegistryListing = (Rc<Vec<RegistryEntry>>, Option<String>);
 
 /// A message at the top of the page.
@@ -552,7 +552,7 @@ impl App {
                 return listing.clone();
             }
         }
-        let listing = match self.playground.registry_keys_at(self.registry.member, self.registry.revision) {
+        let listing = match self.playground.registry_keys_and_tombstones_at(self.registry.member, self.registry.revision) {
             Ok(entries) => (Rc::new(entries), None),
             Err(error) => (Rc::new(Vec::new()), Some(error)),
         };

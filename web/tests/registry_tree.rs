@@ -121,3 +121,75 @@ async fn ten_thousand_keys_render_only_the_visible_rows_and_scrolling_shows_late
     assert!(tree.scroll_height() < all_rows_px, "and the scroll height shrinks");
     root.remove();
 }
+
+const CONFIG_MAP_KEY: &str = "/registry/configmaps/default/settings";
+
+/// A 3-member run in which a ConfigMap was created and then deleted through
+/// the apiserver: its key is a tombstone in every member's store.
+fn playground_with_a_deleted_config_map() -> Playground {
+    let mut playground = Playground::new(PlaygroundConfig { seed: 7, member_count: 3 });
+    playground.advance(3_000);
+    let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: dark\n";
+    let applied = playground.apply(UserAction::Apply { manifest: manifest.into() }).expect("apply");
+    assert_eq!(applied.status_code, Some(201), "{}", applied.message);
+    let deleted = playground
+        .apply(UserAction::Delete { resource: "configmaps".into(), namespace: Some("default".into()), name: "settings".into() })
+        .expect("delete");
+    assert_eq!(deleted.status_code, Some(200), "{}", deleted.message);
+    playground
+}
+
+#[wasm_bindgen_test]
+async fn a_deleted_object_shows_as_a_tombstone_row_and_the_toggle_hides_it() {
+    let playground = playground_with_a_deleted_config_map();
+    let entries = playground.registry_keys_and_tombstones_at(None, 0).expect("the latest revision is readable");
+    let deleted_revision = entries
+        .iter()
+        .find(|entry| entry.key == CONFIG_MAP_KEY)
+        .and_then(|entry| entry.deleted_revision)
+        .expect("the listing holds the ConfigMap's tombstone");
+    let live_keys = entries.iter().filter(|entry| !entry.is_deleted()).count();
+    let (store_revision, compact_revision) = playground.store_revisions(None).expect("a store");
+
+    let document = web_sys::window().and_then(|window| window.document()).expect("a browser document");
+    let root = document.create_element("div").expect("create a root element");
+    document.body().expect("a body").append_child(&root).expect("append root");
+    let props = RegistryTreeProps {
+        entries: Rc::new(entries),
+        error: None,
+        members: playground.view().cluster.members.iter().map(|member| member.id).collect(),
+        selection: RegistrySelection::default(),
+        store_revision,
+        compact_revision,
+        on_select: Callback::noop(),
+    };
+    yew::Renderer::<RegistryTree>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+
+    let tombstone_selector = format!("[data-testid='registry-tombstone'][data-deleted-key='{CONFIG_MAP_KEY}']");
+    let row = root.query_selector(&tombstone_selector).ok().flatten().expect("a tombstone row for the deleted ConfigMap");
+    assert!(row.class_name().split_whitespace().any(|class| class == "deleted"), "drawn as deleted: {}", row.class_name());
+    let row_text = row.text_content().unwrap_or_default();
+    assert!(row_text.contains(&format!("deleted at r{deleted_revision}")), "{row_text}");
+    let tooltip = row.get_attribute("title").unwrap_or_default();
+    assert!(tooltip.contains("tombstone") && tooltip.contains("compaction"), "{tooltip}");
+    assert!(!exists(&root, &format!("[data-key='{CONFIG_MAP_KEY}']")), "not drawn as a live key");
+    let summary = root.text_content().unwrap_or_default();
+    assert!(summary.contains(&format!("{live_keys} keys")), "live keys are counted apart: {summary}");
+    assert!(summary.contains("1 deleted"), "{summary}");
+    let live_rows = find_all(&root, "[data-testid='registry-key']").len();
+    assert!(live_rows > 0, "the system keys are live rows");
+
+    // "show deleted keys" starts on; unticking it hides the tombstone and nothing else.
+    let toggle: web_sys::HtmlInputElement =
+        root.query_selector("[data-testid='registry-show-deleted']").ok().flatten().expect("the toggle").dyn_into().expect("an input");
+    assert!(toggle.checked(), "on by default");
+    toggle.click();
+    yew::scheduler::flush().await;
+    assert!(!exists(&root, &tombstone_selector), "hidden once the toggle is off");
+    assert_eq!(find_all(&root, "[data-testid='registry-key']").len(), live_rows, "live rows stay");
+    toggle.click();
+    yew::scheduler::flush().await;
+    assert!(exists(&root, &tombstone_selector), "back when the toggle is on again");
+    root.remove();
+}

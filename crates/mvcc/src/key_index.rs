@@ -178,6 +178,24 @@ impl KeyIndex {
         Some(&self.entries[index]).filter(|entry| !entry.is_tombstone())
     }
 
+    /// If the key is deleted at main revision `at` (its newest entry at or before `at` is a
+    /// tombstone): that tombstone, and the put before it when the index still holds it.
+    /// `None` when the key is alive at `at`, or has no entry at or before it (never written,
+    /// or compacted away: compaction drops a generation whose tombstone is at or below the
+    /// compaction revision, tombstone included, as etcd does).
+    pub(crate) fn tombstone_at(&self, at: i64) -> Option<(&Entry, Option<&Entry>)> {
+        let index = self.last_at_or_before(at)?;
+        let tombstone = &self.entries[index];
+        if !tombstone.is_tombstone() {
+            return None;
+        }
+        let previous = index
+            .checked_sub(1)
+            .map(|before| &self.entries[before])
+            .filter(|entry| !entry.is_tombstone());
+        Some((tombstone, previous))
+    }
+
     /// Index of the newest entry whose main revision is <= `at`. Interpolation first: a key's
     /// revisions are usually spread evenly enough that one guess lands on the answer, which
     /// touches one or two cache lines where a binary search over a long history touches seven.
@@ -351,6 +369,32 @@ mod tests {
                         "gaps {gaps:?} at {at}, history {}",
                         index.describe()
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_is_a_tombstone_exactly_where_it_has_entries_but_no_visible_one() {
+        let full = history(&[1, 3, 2]);
+        let last = full.entries.last().map_or(0, |entry| entry.main);
+        for compact_at in [0, last / 4, last / 2, last] {
+            let mut index = full.clone();
+            index.compact(compact_at);
+            for at in compact_at..=last + 1 {
+                let has_entry = index.entries.first().is_some_and(|entry| entry.main <= at);
+                let deleted = index.tombstone_at(at);
+                assert_eq!(
+                    deleted.is_some(),
+                    has_entry && index.at(at).is_none(),
+                    "compacted at {compact_at}, read at {at}: {}",
+                    index.describe()
+                );
+                if let Some((tombstone, previous)) = deleted {
+                    assert!(tombstone.is_tombstone() && tombstone.main <= at);
+                    let previous = previous.expect("compaction keeps the put before a tombstone");
+                    // The put before it is what a read just before the delete sees.
+                    assert_eq!(index.at(tombstone.main - 1), Some(previous));
                 }
             }
         }

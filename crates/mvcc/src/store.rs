@@ -213,6 +213,54 @@ impl Store {
         })
     }
 
+    /// The keys of `[key, range_end)` (etcd's range conventions) that are deleted at
+    /// `revision` (0 = now): each with its delete revision and the put before it, sorted by
+    /// key. A read-only view of the key index for teaching, not an etcd RPC: only tombstones the
+    /// index still holds appear, so a key deleted at or before the compaction revision is
+    /// simply gone, as in etcd. The same errors as a [`Store::range`] at that revision.
+    ///
+    /// ```
+    /// use mvcc::{DeleteRangeRequest, PutRequest, Store};
+    /// let mut store = Store::new();
+    /// store.put(PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() }).unwrap(); // r2
+    /// store.delete_range(DeleteRangeRequest { key: b"k".to_vec(), ..Default::default() }).unwrap(); // r3
+    /// let deleted = store.deleted_keys(b"k", b"", 0).unwrap();
+    /// assert_eq!(deleted[0].deleted_revision, 3);
+    /// assert_eq!(deleted[0].last_live.as_ref().map(|kv| (kv.mod_revision, kv.version)), Some((2, 1)));
+    /// assert!(store.deleted_keys(b"k", b"", 2).unwrap().is_empty()); // alive at r2
+    /// ```
+    pub fn deleted_keys(
+        &self,
+        key: &[u8],
+        range_end: &[u8],
+        revision: i64,
+    ) -> Result<Vec<DeletedKey>, MvccError> {
+        if key.is_empty() {
+            return Err(MvccError::EmptyKey);
+        }
+        if revision > self.current_revision {
+            return Err(MvccError::FutureRevision);
+        }
+        let at = if revision <= 0 {
+            self.current_revision
+        } else {
+            revision
+        };
+        if at < self.compact_main_revision {
+            return Err(MvccError::Compacted);
+        }
+        Ok(index_range(&self.index, key, range_end)
+            .filter_map(|(key, key_index)| {
+                let (tombstone, previous) = key_index.tombstone_at(at)?;
+                Some(DeletedKey {
+                    key: key.to_vec(),
+                    deleted_revision: tombstone.main,
+                    last_live: previous.map(|entry| key_value(key, entry, false)),
+                })
+            })
+            .collect())
+    }
+
     /// The alive key-value of `key` at main revision `at` (None if absent, deleted or compacted).
     pub(crate) fn key_value_at(&self, key: &[u8], at: i64) -> Option<KeyValue> {
         if at < self.compact_main_revision || at <= 0 {

@@ -33,6 +33,20 @@ pub struct KeyValue {
     pub lease: i64,
 }
 
+/// A key that is deleted at the revision a [`crate::Store::deleted_keys`] query reads: its
+/// newest revision at or before that revision is a tombstone the key index still holds. Not an
+/// etcd message: etcd has no such RPC, but its key index holds exactly this (a tombstone stays
+/// until a compaction at or after it). `last_live` is the put just before the tombstone, as a
+/// read at `deleted_revision - 1` would have returned it; `None` only if a snapshot holds a
+/// tombstone without the put before it (compaction itself never leaves one).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DeletedKey {
+    pub key: Vec<u8>,
+    /// The main revision of the delete (the tombstone's revision).
+    pub deleted_revision: i64,
+    pub last_live: Option<KeyValue>,
+}
+
 /// The store part of etcd's response header; the member layer adds cluster and member ids and the raft term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ResponseHeader {

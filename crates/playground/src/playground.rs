@@ -88,7 +88,10 @@ pub struct ActionRecord {
     pub members_down: usize,
 }
 
-/// One key of a member's store, as the /registry tree shows it.
+/// One key of a member's store, as the /registry tree shows it. A deleted key
+/// (a tombstone, listed by [`Playground::registry_keys_and_tombstones_at`])
+/// has `deleted_revision` set, and its numbers and value are those of its last
+/// live revision, the put just before the delete.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryEntry {
     pub key: String,
@@ -96,6 +99,32 @@ pub struct RegistryEntry {
     pub mod_revision: i64,
     pub version: i64,
     pub value: Vec<u8>,
+    /// The revision of the delete, for a tombstone; `None` for a live key.
+    pub deleted_revision: Option<i64>,
+}
+
+impl RegistryEntry {
+    /// True for a tombstone: the key is deleted at the listed revision.
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_revision.is_some()
+    }
+}
+
+/// The range of every key under `/registry/`.
+fn registry_range() -> (Vec<u8>, Vec<u8>) {
+    let prefix = b"/registry/".to_vec();
+    (prefix.clone(), mvcc::prefix_end(&prefix))
+}
+
+fn live_entry(kv: mvcc::KeyValue, deleted_revision: Option<i64>) -> RegistryEntry {
+    RegistryEntry {
+        key: String::from_utf8_lossy(&kv.key).into_owned(),
+        create_revision: kv.create_revision,
+        mod_revision: kv.mod_revision,
+        version: kv.version,
+        value: kv.value,
+        deleted_revision,
+    }
 }
 
 /// Everything a frame draws.
@@ -516,25 +545,37 @@ impl Playground {
         let cluster = self.cluster.borrow();
         let member = member.or_else(|| self.default_member(&cluster)).ok_or("no member is running")?;
         let store = cluster.store(member).ok_or("that member is not running")?;
-        let prefix = b"/registry/".to_vec();
-        let request = mvcc::RangeRequest {
-            range_end: mvcc::prefix_end(&prefix),
-            key: prefix,
-            revision,
-            ..mvcc::RangeRequest::default()
-        };
+        let (key, range_end) = registry_range();
+        let request = mvcc::RangeRequest { key, range_end, revision, ..mvcc::RangeRequest::default() };
         let response = store.range(&request).map_err(|error| error.to_string())?;
-        Ok(response
-            .kvs
-            .into_iter()
-            .map(|kv| RegistryEntry {
-                key: String::from_utf8_lossy(&kv.key).into_owned(),
-                create_revision: kv.create_revision,
-                mod_revision: kv.mod_revision,
-                version: kv.version,
-                value: kv.value,
-            })
-            .collect())
+        Ok(response.kvs.into_iter().map(|kv| live_entry(kv, None)).collect())
+    }
+
+    /// Like [`Playground::registry_keys_at`], plus the keys that are deleted at
+    /// `revision` and whose tombstone the member's key index still holds (etcd
+    /// keeps a tombstone until a compaction at or after its revision), all
+    /// sorted by key. A read: nothing in the run changes.
+    pub fn registry_keys_and_tombstones_at(&self, member: Option<MemberId>, revision: i64) -> Result<Vec<RegistryEntry>, String> {
+        let mut entries = self.registry_keys_at(member, revision)?;
+        let cluster = self.cluster.borrow();
+        let member = member.or_else(|| self.default_member(&cluster)).ok_or("no member is running")?;
+        let store = cluster.store(member).ok_or("that member is not running")?;
+        let (key, range_end) = registry_range();
+        let deleted = store.deleted_keys(&key, &range_end, revision).map_err(|error| error.to_string())?;
+        entries.extend(deleted.into_iter().map(|deleted| match deleted.last_live {
+            Some(kv) => live_entry(kv, Some(deleted.deleted_revision)),
+            None => RegistryEntry {
+                key: String::from_utf8_lossy(&deleted.key).into_owned(),
+                create_revision: 0,
+                mod_revision: 0,
+                version: 0,
+                value: Vec::new(),
+                deleted_revision: Some(deleted.deleted_revision),
+            },
+        }));
+        // Both lists are sorted by key and no key is in both (alive xor deleted).
+        entries.sort_by(|left, right| left.key.cmp(&right.key));
+        Ok(entries)
     }
 
     /// The store revision and compaction revision of `member` (see

@@ -1,6 +1,9 @@
 //! The `/registry` key tree of one member's own store, live or at a past
 //! revision: folders by path segment, each key with its create/mod revision
-//! and version, and the selected key's value.
+//! and version, and the selected key's value. Keys that are deleted at the
+//! shown revision appear as tombstones (struck through, "deleted at r<N>") for
+//! as long as etcd keeps them, i.e. until a compaction at or after the delete;
+//! "show deleted keys" hides them.
 //!
 //! The tree can hold tens of thousands of keys, so it renders only what is
 //! visible: the expanded tree is flattened into rows of one fixed height
@@ -56,7 +59,7 @@ pub struct Folder<'a> {
 }
 
 /// Groups keys by their path below `/registry/`.
-pub fn build_tree(entries: &[RegistryEntry]) -> Folder<'_> {
+pub fn build_tree<'a>(entries: impl IntoIterator<Item = &'a RegistryEntry>) -> Folder<'a> {
     let mut root = Folder::default();
     for entry in entries {
         let path = entry.key.strip_prefix("/registry/").unwrap_or(&entry.key);
@@ -74,6 +77,11 @@ pub fn build_tree(entries: &[RegistryEntry]) -> Folder<'_> {
 fn count_keys(folder: &Folder<'_>) -> usize {
     folder.keys.len() + folder.folders.values().map(count_keys).sum::<usize>()
 }
+
+/// What a tombstone row explains on hover.
+pub const TOMBSTONE_TOOLTIP: &str = "Deleted: etcd wrote a tombstone at this revision instead of erasing the key. \
+    The tombstone and the key's older revisions stay in the store until a compaction at or after the delete; \
+    then the key is gone from every revision.";
 
 /// Height of every row of the tree, in CSS pixels (style.css agrees).
 pub const ROW_HEIGHT_PX: u32 = 22;
@@ -140,7 +148,10 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
     let selection = &props.selection;
     let toggled = use_state(BTreeSet::<String>::new);
     let scroll_top_px = use_state(|| 0_u32);
-    let tree = build_tree(&props.entries);
+    let show_deleted = use_state(|| true);
+    let deleted_count = props.entries.iter().filter(|entry| entry.is_deleted()).count();
+    let live_count = props.entries.len() - deleted_count;
+    let tree = build_tree(props.entries.iter().filter(|entry| *show_deleted || !entry.is_deleted()));
     let rows = flatten_rows(&tree, &toggled);
     let (first, last) = visible_window(rows.len(), *scroll_top_px);
     let on_scroll = {
@@ -178,6 +189,15 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
             let is_selected = selection.key.as_deref() == Some(entry.key.as_str());
             let selection = selection.clone();
             let onclick = props.on_select.reform(move |_: MouseEvent| RegistrySelection { key: Some(key.clone()), ..selection.clone() });
+            if let Some(deleted_revision) = entry.deleted_revision {
+                return html! {
+                    <div class={classes!("row", "key", "deleted", is_selected.then_some("selected"))} data-testid="registry-tombstone"
+                        data-deleted-key={entry.key.clone()} style={row_style(*depth)} {onclick} title={TOMBSTONE_TOOLTIP}>
+                        <span class="key-name">{ *name }</span>
+                        <span class="key-numbers">{ format!("deleted at r{deleted_revision}") }</span>
+                    </div>
+                };
+            }
             html! {
                 <div class={classes!("row", "key", is_selected.then_some("selected"))} data-testid="registry-key" data-key={entry.key.clone()}
                     style={row_style(*depth)} {onclick} title="create_revision / mod_revision / version">
@@ -210,6 +230,10 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
                 .unwrap_or(0);
             RegistrySelection { revision, ..selection.clone() }
         })
+    };
+    let on_show_deleted = {
+        let show_deleted = show_deleted.clone();
+        Callback::from(move |_: Event| show_deleted.set(!*show_deleted))
     };
     let on_live = {
         let selection = selection.clone();
@@ -245,7 +269,18 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
             if let Some(error) = &props.error {
                 <div class="banner banner-error" data-testid="registry-error">{ error }</div>
             }
-            <p class="tree-count">{ format!("{} keys", props.entries.len()) }</p>
+            <div class="tree-summary">
+                <p class="tree-count">
+                    { format!("{live_count} keys") }
+                    if deleted_count > 0 {
+                        <span title={TOMBSTONE_TOOLTIP}>{ format!(" · {deleted_count} deleted (tombstones)") }</span>
+                    }
+                </p>
+                <label title="Deleted keys whose tombstone etcd still keeps (until compaction)">
+                    <input type="checkbox" data-testid="registry-show-deleted" checked={*show_deleted} onchange={on_show_deleted} />
+                    { " show deleted keys" }
+                </label>
+            </div>
             <div class="tree" data-testid="registry-tree" style={format!("height: {VIEWPORT_HEIGHT_PX}px; overflow-y: auto; position: relative")} onscroll={on_scroll}>
                 { spacer(first) }
                 { for rendered_rows }
@@ -254,6 +289,11 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
             if let Some(entry) = selected_entry {
                 <div class="key-value" data-testid="registry-value">
                     <h3>{ &entry.key }</h3>
+                    if let Some(deleted_revision) = entry.deleted_revision {
+                        <p class="numbers deleted-note" title={TOMBSTONE_TOOLTIP}>{ format!(
+                            "deleted at revision {deleted_revision}; its last live revision, kept until compaction, was:"
+                        ) }</p>
+                    }
                     <p class="numbers">{ format!(
                         "create_revision {} · mod_revision {} (the resourceVersion) · version {}",
                         entry.create_revision, entry.mod_revision, entry.version

@@ -148,6 +148,8 @@ pub struct App {
     terminal_entries: Vec<TerminalEntry>,
     terminal_input: String,
     terminal_candidates: Vec<String>,
+    /// `etcdctl txn` being typed: the command line and the stdin lines read so far.
+    pending_txn: Option<(String, String)>,
     history: console::History,
     ticker: Option<Interval>,
     /// `?bench`: measure each ticker frame (see `frame_marks`).
@@ -225,6 +227,7 @@ impl Component for App {
             terminal_entries: Vec::new(),
             terminal_input: String::new(),
             terminal_candidates: Vec::new(),
+            pending_txn: None,
             history: console::History::new(TERMINAL_HISTORY_ENTRIES),
             ticker: None,
             bench: crate::frame_marks::bench_requested(),
@@ -440,7 +443,7 @@ impl Component for App {
                             on_setup={link.callback(|()| Msg::TutorialSetup)} />
                         <ObjectEditor on_apply={link.callback(Msg::Apply)} outcome={self.last_apply.clone()} load={self.editor_load.clone()} on_text={link.callback(Msg::EditorText)} />
                         <Terminal entries={self.terminal_entries.clone()} input={self.terminal_input.clone()}
-                            candidates={self.terminal_candidates.clone()}
+                            candidates={self.terminal_candidates.clone()} txn_input={self.pending_txn.clone()}
                             on_request={link.callback(Msg::Terminal)} on_input={link.callback(Msg::TerminalInput)} />
                         <RaceLab report={self.playground.last_race().cloned()} on_run={link.callback(Msg::Race)} />
                         <RegistryTree {entries} error={registry_error} members={member_ids}
@@ -582,37 +585,36 @@ impl App {
         self.terminal_candidates.clear();
         match request {
             TerminalRequest::Run(line) => {
+                // While a txn is typed, every line (empty ones end its sections) is its stdin.
+                if let Some((command, mut stdin)) = self.pending_txn.take() {
+                    self.terminal_input.clear();
+                    stdin.push_str(&line);
+                    stdin.push('\n');
+                    if console::txn_input_is_complete(&stdin) {
+                        self.run_console_line(command, stdin);
+                    } else {
+                        self.pending_txn = Some((command, stdin));
+                    }
+                    return;
+                }
                 if line.trim().is_empty() {
                     return;
                 }
                 self.history.push(&line);
                 self.terminal_input.clear();
-                self.fork_if_in_past();
-                // What the previous command printed up to now belongs to its own entry.
-                self.absorb_console_output();
+                if console::Console::reads_txn_input(&line) {
+                    self.pending_txn = Some((line, String::new()));
+                    return;
+                }
                 // The page has no files: kubectl's `-f` reads the object editor's text as stdin.
                 let stdin = if kubectl::kubectl_arguments(&line).is_some() { self.editor_text.clone() } else { String::new() };
-                let outcome = self.playground.apply(UserAction::Console { line: line.clone(), stdin });
-                let (stdout, stderr, exit_code) = match outcome {
-                    Ok(outcome) => {
-                        if let Some(text) = outcome.editor_text {
-                            let generation = self.editor_load.as_ref().map_or(1, |load| load.generation + 1);
-                            self.editor_text = text.clone();
-                            self.editor_load = Some(EditorLoad { generation, text });
-                        }
-                        let output = outcome.console.unwrap_or_default();
-                        (output.stdout, output.stderr, output.exit_code)
-                    }
-                    Err(error) => (String::new(), format!("{error}\n"), 1),
-                };
-                let command_number = self.playground.foreground_command_number();
-                let running = command_number.is_some();
-                self.terminal_entries.push(TerminalEntry { line, stdout, stderr, exit_code, running, command_number });
-                let excess = self.terminal_entries.len().saturating_sub(TERMINAL_HISTORY_ENTRIES);
-                self.terminal_entries.drain(..excess);
+                self.run_console_line(line, stdin);
             }
             TerminalRequest::Interrupt => {
-                if self.playground.foreground_command().is_some() {
+                if self.pending_txn.take().is_some() {
+                    // Ctrl-C while etcdctl reads its stdin: nothing ran, nothing is recorded.
+                    self.terminal_input.clear();
+                } else if self.playground.foreground_command().is_some() {
                     self.apply(UserAction::StopCommand);
                 } else {
                     // bash drops the typed line on Ctrl-C.
@@ -638,6 +640,31 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Runs one console line (with its stdin) as a recorded action and adds its terminal entry.
+    fn run_console_line(&mut self, line: String, stdin: String) {
+        self.fork_if_in_past();
+        // What the previous command printed up to now belongs to its own entry.
+        self.absorb_console_output();
+        let outcome = self.playground.apply(UserAction::Console { line: line.clone(), stdin });
+        let (stdout, stderr, exit_code) = match outcome {
+            Ok(outcome) => {
+                if let Some(text) = outcome.editor_text {
+                    let generation = self.editor_load.as_ref().map_or(1, |load| load.generation + 1);
+                    self.editor_text = text.clone();
+                    self.editor_load = Some(EditorLoad { generation, text });
+                }
+                let output = outcome.console.unwrap_or_default();
+                (output.stdout, output.stderr, output.exit_code)
+            }
+            Err(error) => (String::new(), format!("{error}\n"), 1),
+        };
+        let command_number = self.playground.foreground_command_number();
+        let running = command_number.is_some();
+        self.terminal_entries.push(TerminalEntry { line, stdout, stderr, exit_code, running, command_number });
+        let excess = self.terminal_entries.len().saturating_sub(TERMINAL_HISTORY_ENTRIES);
+        self.terminal_entries.drain(..excess);
     }
 
     /// Appends streamed console output to the entry of the command that printed it.

@@ -252,3 +252,30 @@ async fn adding_a_member_grows_the_cluster_and_a_held_message_stays_in_flight() 
     yew::scheduler::flush().await;
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn an_interactive_txn_reads_its_three_sections_from_the_following_lines_then_runs_once() {
+    let root = mount(9);
+    yew::scheduler::flush().await;
+    step_until_leader(&root).await;
+
+    type_line(&root, "etcdctl txn -i", "Enter").await;
+    assert!(find_all(&root, "[data-testid='terminal-entry']").is_empty(), "the txn waits for its stdin before it runs");
+    let typing = text(&find(&root, "[data-testid='terminal-txn']"));
+    assert!(typing.contains("etcdctl txn -i"), "{typing}");
+    for line in ["mod(\"/color\") = \"0\"", "", "put /color blue", ""] {
+        type_line(&root, line, "Enter").await;
+    }
+    assert!(find_all(&root, "[data-testid='terminal-entry']").is_empty(), "two sections are not a whole txn");
+    type_line(&root, "", "Enter").await;
+    let entries = find_all(&root, "[data-testid='terminal-entry']");
+    assert_eq!(entries.len(), 1, "the third empty line runs the txn once");
+    let output = text(&entries[0]);
+    assert!(output.contains("compares:") && output.contains("SUCCESS") && output.contains("OK"), "{output}");
+
+    type_line(&root, "etcdctl get /color --print-value-only", "Enter").await;
+    let entries = find_all(&root, "[data-testid='terminal-entry']");
+    let last = text(entries.last().expect("two entries"));
+    assert!(last.contains("blue"), "the txn's put committed: {last}");
+    root.remove();
+}

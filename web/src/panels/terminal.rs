@@ -40,6 +40,9 @@ pub struct TerminalProps {
     /// Candidates from the last Tab when there was more than one.
     #[prop_or_default]
     pub candidates: Vec<String>,
+    /// `etcdctl txn` being typed: its command line and the lines read so far.
+    #[prop_or_default]
+    pub txn_input: Option<(String, String)>,
     pub on_request: Callback<TerminalRequest>,
     pub on_input: Callback<String>,
 }
@@ -108,8 +111,15 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 <button class="terminal-stop" data-testid="terminal-stop" onclick={on_stop}
                     title="Stop the running command, like Ctrl-C in a shell">{ "Stop (Ctrl-C)" }</button>
             }
+            if let Some((command, read)) = &props.txn_input {
+                <div class="terminal-entry terminal-running" data-testid="terminal-txn">
+                    <div class="terminal-line">{ "$ " }{ command }</div>
+                    if !read.is_empty() { <pre class="terminal-stdout">{ read }</pre> }
+                    <div class="hint">{ "etcdctl reads the txn from stdin: compares, an empty line, success requests                         (get, put, del), an empty line, failure requests, an empty line. Ctrl-C cancels." }</div>
+                </div>
+            }
             <div class="terminal-prompt">
-                { "$ " }
+                { if props.txn_input.is_some() { "> " } else { "$ " } }
                 <input data-testid="terminal-input" spellcheck="false" autocomplete="off" value={props.input.clone()}
                     oninput={on_input} onkeydown={on_keydown} placeholder="etcdctl get /registry --prefix --keys-only" />
             </div>

@@ -77,6 +77,9 @@ fn not_simulated(what: &str) -> RpcError {
 pub struct ClusterEtcdctl {
     cluster: Rc<RefCell<Cluster>>,
     timeout_ms: u64,
+    /// `--command-timeout` shorter than a round trip on one machine (etcdctl's `1ns`): every
+    /// call runs out before it is answered, as in the reference transcript 08.
+    timeout_below_round_trip: bool,
     watches: BTreeMap<WatchHandle, ConsoleWatch>,
     /// Shared with the apiserver's client, which drains the same stores.
     watch_mailbox: Rc<RefCell<WatchMailbox>>,
@@ -90,6 +93,9 @@ pub struct ClusterEtcdctl {
 
 /// etcd's minimum lease TTL: ceil(1.5 × the 1 s election timeout).
 const MINIMUM_LEASE_TTL_SECONDS: i64 = 2;
+/// A request to a member on the same machine takes about this long (the reference capture's
+/// health checks took 0.7–0.9 ms); the console's single-member backend uses the same figure.
+const ROUND_TRIP_NANOSECONDS: u64 = 700_000;
 /// Bounds every wait loop (each step moves to the next event).
 const MAX_WAIT_STEPS: u32 = 1_000_000;
 
@@ -111,6 +117,7 @@ impl ClusterEtcdctl {
             cluster,
             cluster_id,
             timeout_ms: 5_000,
+            timeout_below_round_trip: false,
             watches: BTreeMap::new(),
             watch_mailbox,
             next_handle: 1,
@@ -228,6 +235,9 @@ impl ClusterEtcdctl {
 
     fn call(&mut self, endpoints: &[String], op: ClientOp) -> Result<(MemberId, ClientReply), RpcError> {
         let member = self.pick(endpoints)?;
+        if self.timeout_below_round_trip {
+            return Err(RpcError::deadline_exceeded());
+        }
         let result = self.cluster.borrow_mut().request(member, op, self.timeout_ms);
         result.map(|reply| (member, reply)).map_err(|error| rpc_error(&error))
     }
@@ -291,6 +301,7 @@ impl EtcdctlBackend for ClusterEtcdctl {
 
     fn set_command_timeout_nanoseconds(&mut self, timeout_nanoseconds: u64) {
         self.timeout_ms = (timeout_nanoseconds / 1_000_000).max(1);
+        self.timeout_below_round_trip = timeout_nanoseconds < ROUND_TRIP_NANOSECONDS;
     }
 
     fn range(&mut self, endpoints: &[String], request: RangeRequest, consistency: Consistency) -> Result<Served<RangeResponse>, RpcError> {

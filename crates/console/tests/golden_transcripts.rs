@@ -9,6 +9,9 @@
 //!
 //! Commands that are not replayed are listed with a reason by `unsupported_reason`, and the
 //! test prints the tally, so nothing is skipped silently.
+//!
+//! The same files (01–06, 08, 11–15) are also replayed on the simulated Raft cluster, with this
+//! harness, by `crates/playground/tests/cluster_transcripts.rs`.
 
 mod common;
 

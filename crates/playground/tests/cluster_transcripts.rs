@@ -37,6 +37,7 @@
 //!   with peer URL `http://127.0.0.1:2380`, so its member and cluster ids, name and peer URL
 //!   differ from the sim's `infra1` on cluster.sh's ports; and lease ids, which etcd derives
 //!   from the wall clock (the sim's id is substituted into the commands that name it).
+//!
 //! Member and cluster ids of the 3-member transcripts are NOT masked: the console computes them
 //! as etcd does (crates/playground/src/sha1.rs).
 

@@ -83,6 +83,8 @@ pub enum Msg {
     /// The object editor's text changed (kubectl's `-f` reads it).
     EditorText(String),
     DismissBanner,
+    /// Fold or unfold the panel with this id (a click on its heading); saved in the layout.
+    TogglePanel(String),
     /// Open a tutorial at step 1 (`None`: close it).
     TutorialOpen(Option<String>),
     /// Go to this step of the open tutorial.
@@ -332,6 +334,15 @@ impl Component for App {
             }
             Msg::Terminal(request) => self.terminal(request),
             Msg::DismissBanner => self.banner = None,
+            Msg::TogglePanel(id) => {
+                match self.collapsed_panels.binary_search(&id) {
+                    Ok(index) => {
+                        self.collapsed_panels.remove(index);
+                    }
+                    Err(index) => self.collapsed_panels.insert(index, id),
+                }
+                self.save_view();
+            }
             Msg::TutorialOpen(id) => {
                 self.tutorial = id
                     .filter(|id| self.tutorials.iter().any(|tutorial| tutorial.id == *id))
@@ -428,27 +439,27 @@ impl Component for App {
                     on_live={link.callback(|_| Msg::BackToLive)} on_fork={link.callback(|_| Msg::Fork)} />
                 <div class="columns">
                     <div class="column">
-                        <ClusterDiagram view={view.cluster.clone()}
+                        { self.slot(link, "cluster", html! { <ClusterDiagram view={view.cluster.clone()}
                             on_member={link.callback(Msg::ToggleMember)}
-                            on_message={link.callback(Msg::Fault)} />
-                        <PartitionEditor members={member_ids.clone()} links={view.cluster.links.clone()}
-                            on_fault={link.callback(Msg::Fault)} />
-                        { self.request_trace(link) }
-                        <EventLog records={self.playground.recent_events(EVENTS_SHOWN * 8)} />
-                        <QuorumTable selected={member_count} on_select={link.callback(|members: MemberCount| Msg::Reset(members.get()))} />
+                            on_message={link.callback(Msg::Fault)} /> }) }
+                        { self.slot(link, "network", html! { <PartitionEditor members={member_ids.clone()} links={view.cluster.links.clone()}
+                            on_fault={link.callback(Msg::Fault)} /> }) }
+                        { self.slot(link, "request-trace", self.request_trace(link)) }
+                        { self.slot(link, "events", html! { <EventLog records={self.playground.recent_events(EVENTS_SHOWN * 8)} /> }) }
+                        { self.slot(link, "quorum", html! { <QuorumTable selected={member_count} on_select={link.callback(|members: MemberCount| Msg::Reset(members.get()))} /> }) }
                     </div>
                     <div class="column">
-                        <TutorialPanel tutorials={self.tutorials.clone()} position={self.tutorial.clone()} done={tutorial_done}
+                        { self.slot(link, "tutorial", html! { <TutorialPanel tutorials={self.tutorials.clone()} position={self.tutorial.clone()} done={tutorial_done}
                             on_open={link.callback(Msg::TutorialOpen)} on_step={link.callback(Msg::TutorialStep)}
-                            on_setup={link.callback(|()| Msg::TutorialSetup)} />
-                        <ObjectEditor on_apply={link.callback(Msg::Apply)} outcome={self.last_apply.clone()} load={self.editor_load.clone()} on_text={link.callback(Msg::EditorText)} />
-                        <Terminal entries={self.terminal_entries.clone()} input={self.terminal_input.clone()}
+                            on_setup={link.callback(|()| Msg::TutorialSetup)} /> }) }
+                        { self.slot(link, "editor", html! { <ObjectEditor on_apply={link.callback(Msg::Apply)} outcome={self.last_apply.clone()} load={self.editor_load.clone()} on_text={link.callback(Msg::EditorText)} /> }) }
+                        { self.slot(link, "console", html! { <Terminal entries={self.terminal_entries.clone()} input={self.terminal_input.clone()}
                             candidates={self.terminal_candidates.clone()} txn_input={self.pending_txn.clone()}
-                            on_request={link.callback(Msg::Terminal)} on_input={link.callback(Msg::TerminalInput)} />
-                        <RaceLab report={self.playground.last_race().cloned()} on_run={link.callback(Msg::Race)} />
-                        <RegistryTree {entries} error={registry_error} members={member_ids}
+                            on_request={link.callback(Msg::Terminal)} on_input={link.callback(Msg::TerminalInput)} /> }) }
+                        { self.slot(link, "race-lab", html! { <RaceLab report={self.playground.last_race().cloned()} on_run={link.callback(Msg::Race)} /> }) }
+                        { self.slot(link, "registry", html! { <RegistryTree {entries} error={registry_error} members={member_ids}
                             selection={self.registry.clone()} {store_revision} {compact_revision}
-                            on_select={link.callback(Msg::Registry)} />
+                            on_select={link.callback(Msg::Registry)} /> }) }
                     </div>
                 </div>
             </main>
@@ -579,6 +590,25 @@ impl App {
             .or_else(|| calls.iter().find(|call| call.wrote).map(|call| call.id));
         let path = followed.and_then(|id| self.playground.request_path(id));
         html! { <RequestTrace calls={Rc::new(calls)} {path} on_select={link.callback(Msg::SelectTrace)} /> }
+    }
+
+    /// A panel the user can fold by clicking its heading (the folded set is
+    /// part of the layout that links, files and the autosave keep).
+    fn slot(&self, link: &yew::html::Scope<App>, id: &'static str, panel: Html) -> Html {
+        let collapsed = self.collapsed_panels.iter().any(|folded| folded == id);
+        let on_click = link.batch_callback(move |event: MouseEvent| {
+            let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+            let heading = target.closest("h2").ok()??;
+            // Only the panel's own heading (a direct child of its section) folds it.
+            let section = heading.parent_element()?;
+            let slot = section.parent_element()?;
+            (slot.get_attribute("data-panel").as_deref() == Some(id)).then(|| Msg::TogglePanel(id.to_string()))
+        });
+        html! {
+            <div class={classes!("panel-slot", collapsed.then_some("collapsed"))} data-panel={id} onclick={on_click}>
+                { panel }
+            </div>
+        }
     }
 
     fn terminal(&mut self, request: TerminalRequest) {

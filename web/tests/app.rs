@@ -279,3 +279,27 @@ async fn an_interactive_txn_reads_its_three_sections_from_the_following_lines_th
     assert!(last.contains("blue"), "the txn's put committed: {last}");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_click_on_a_panel_heading_folds_the_panel_and_a_second_click_unfolds_it() {
+    let root = mount(10);
+    yew::scheduler::flush().await;
+    let slot = find(&root, "[data-panel='console']");
+    assert!(!slot.class_name().split_whitespace().any(|class| class == "collapsed"));
+
+    // A click inside the panel's content does not fold it.
+    click(&find(&root, "[data-testid='terminal-input']"));
+    yew::scheduler::flush().await;
+    assert!(!find(&root, "[data-panel='console']").class_name().split_whitespace().any(|class| class == "collapsed"));
+
+    click(&find(&root, "[data-panel='console'] h2"));
+    yew::scheduler::flush().await;
+    let slot = find(&root, "[data-panel='console']");
+    assert!(slot.class_name().split_whitespace().any(|class| class == "collapsed"), "the heading folds its panel");
+    assert!(!find(&root, "[data-panel='registry']").class_name().split_whitespace().any(|class| class == "collapsed"), "other panels stay open");
+
+    click(&find(&root, "[data-panel='console'] h2"));
+    yew::scheduler::flush().await;
+    assert!(!find(&root, "[data-panel='console']").class_name().split_whitespace().any(|class| class == "collapsed"), "a second click unfolds it");
+    root.remove();
+}

@@ -4,11 +4,13 @@
 //! Load: one client writes one key after another to the leader, each write
 //! waiting for its commit (the 33,000 writes/s target). Idle: the
 //! cluster only heartbeats (the 2,000 virtual s per wall s target). The same
-//! workloads run in headless Chromium in tests/wasm_bench.rs.
+//! workloads run in headless Chromium in tests/wasm_bench.rs. The cluster is
+//! configured as the page runs it (trace on and drained, invariants off).
 
 use std::time::Instant;
 
 use cluster::scenario::benchmark_cluster;
+use cluster::scenario::idle_run;
 use cluster::scenario::sequential_writes;
 
 fn steady_writes(member_count: u64, writes: u64) {
@@ -28,7 +30,7 @@ fn steady_writes(member_count: u64, writes: u64) {
 fn idle(member_count: u64, virtual_seconds: u64) {
     let mut cluster = benchmark_cluster(member_count);
     let wall = Instant::now();
-    cluster.advance(virtual_seconds * 1000);
+    idle_run(&mut cluster, virtual_seconds * 1000);
     let seconds = wall.elapsed().as_secs_f64().max(1e-9);
     println!(
         "native: {member_count} members, no load: {virtual_seconds} virtual s in {seconds:.2} s wall = {:.0} virtual s per wall s",

@@ -51,12 +51,12 @@ pub fn determinism_scenario() -> Cluster {
     cluster
 }
 
-/// The benchmark's cluster: etcd timings, trace and invariant checks off
-/// (the benchmark measures the simulation, not its bookkeeping), run until it
+/// The benchmark's cluster, configured as the playground's page runs it:
+/// etcd timings, the trace recorded (and hashed), the invariant checks off
+/// (the optimised page skips them; every test still runs them). Run until it
 /// has a leader.
 pub fn benchmark_cluster(member_count: u64) -> Cluster {
-    let config =
-        ClusterConfig { seed: 1, member_count, check_invariants: false, record_trace: false, ..ClusterConfig::default() };
+    let config = ClusterConfig { seed: 1, member_count, check_invariants: false, ..ClusterConfig::default() };
     let mut cluster = Cluster::new(config);
     for _ in 0..40 {
         if cluster.view().leader.is_some() {
@@ -64,11 +64,13 @@ pub fn benchmark_cluster(member_count: u64) -> Cluster {
         }
         cluster.advance(250);
     }
+    let _ = cluster.take_trace();
     cluster
 }
 
 /// Benchmark load: one client writes one key after another to the leader,
-/// each write waiting for its commit. Returns the writes committed.
+/// each write waiting for its commit. The trace is drained after each write,
+/// as the page drains it after each request. Returns the writes committed.
 pub fn sequential_writes(cluster: &mut Cluster, writes: u64) -> u64 {
     let Some(leader) = cluster.view().leader else { return 0 };
     let mut committed = 0;
@@ -81,8 +83,24 @@ pub fn sequential_writes(cluster: &mut Cluster, writes: u64) -> u64 {
         if cluster.request(leader, ClientOp::Put(put), 5_000).is_ok() {
             committed += 1;
         }
+        let _ = cluster.take_trace();
     }
     committed
+}
+
+/// How much virtual time the page advances between two drains of the trace
+/// (its controllers' period).
+pub const BENCHMARK_FRAME_MS: u64 = 200;
+
+/// Benchmark idle load: advances `virtual_ms` in frames of
+/// [`BENCHMARK_FRAME_MS`], draining the trace after each, as the page does.
+pub fn idle_run(cluster: &mut Cluster, virtual_ms: u64) {
+    let target_ms = cluster.now_ms().saturating_add(virtual_ms);
+    while cluster.now_ms() < target_ms {
+        let frame_ms = BENCHMARK_FRAME_MS.min(target_ms - cluster.now_ms());
+        cluster.advance(frame_ms);
+        let _ = cluster.take_trace();
+    }
 }
 
 /// Summary of one successful sweep run.

@@ -5,6 +5,7 @@
 //! and compare with `cargo bench -p cluster` for the wasm/native ratio.
 
 use cluster::scenario::benchmark_cluster;
+use cluster::scenario::idle_run;
 use cluster::scenario::sequential_writes;
 use wasm_bindgen_test::console_log;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -32,7 +33,7 @@ fn benchmark_in_the_browser() {
     for member_count in [3_u64, 5] {
         let mut cluster = benchmark_cluster(member_count);
         let started = now_seconds();
-        cluster.advance(2_000_000);
+        idle_run(&mut cluster, 2_000_000);
         let seconds = (now_seconds() - started).max(1e-9);
         console_log!(
             "wasm: {member_count} members, no load: 2000 virtual s in {seconds:.2} s wall = {:.0} virtual s per wall s",

@@ -204,8 +204,15 @@ impl Member {
         let watched_raft = raft.clone();
         let watched_since = leader_since.clone();
         let clock = runtime.clone();
+        //
+        // It wakes on the server metrics (role, vote, leader, membership), which
+        // openraft sends only when they change, not on the full metrics, which
+        // it re-sends on every turn of its loop: becoming leader of a term
+        // always changes the role or the vote, and both channels are updated
+        // in the same flush, so it sees the same instants with far fewer polls.
         runtime.spawn_in(TaskGroup(id.0), async move {
-            let mut metrics = watched_raft.metrics();
+            let metrics = watched_raft.metrics();
+            let mut server_metrics = watched_raft.server_metrics();
             for _change in 0..u64::MAX {
                 let leading_term = {
                     let current = metrics.borrow_watched();
@@ -216,7 +223,7 @@ impl Member {
                         watched_since.set(Some((term, clock.now())));
                     }
                 }
-                if metrics.changed().await.is_err() {
+                if server_metrics.changed().await.is_err() {
                     break;
                 }
             }

@@ -39,9 +39,12 @@ const MAX_POLLS_PER_RUN: u64 = 50_000_000;
 const MAX_TIMER_INSTANTS_PER_ADVANCE: u64 = 100_000_000;
 
 type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
-type ReadyQueue = Arc<Mutex<VecDeque<u64>>>;
+/// Woken tasks as (slot index, task id): the id tells a live task from a
+/// killed one whose slot was reused.
+type ReadyQueue = Arc<Mutex<VecDeque<(usize, u64)>>>;
 
 struct TaskWaker {
+    slot: usize,
     task_id: u64,
     scheduled: AtomicBool,
     ready: ReadyQueue,
@@ -56,7 +59,7 @@ impl Wake for TaskWaker {
         // One queue entry per wake-up, however many times it is woken before it runs.
         if !self.scheduled.swap(true, Ordering::Relaxed) {
             if let Ok(mut ready) = self.ready.lock() {
-                ready.push_back(self.task_id);
+                ready.push_back((self.slot, self.task_id));
             }
         }
     }
@@ -80,14 +83,56 @@ struct TaskSlot {
     /// can spawn or kill without a live borrow of the task table).
     future: Option<BoxedTask>,
     group: TaskGroup,
+    /// Spawn order (ids only grow; a killed group is dropped in this order).
+    task_id: u64,
     task_waker: Arc<TaskWaker>,
-    waker: Waker,
+    /// Shared so a poll clones an `Rc`, not the waker (an atomic count).
+    waker: Rc<Waker>,
+}
+
+/// The task table: a slab (a poll finds its task by index, no map lookup);
+/// freed slots are reused, so it stays as large as the most tasks alive at once.
+#[derive(Default)]
+struct TaskTable {
+    slots: Vec<Option<TaskSlot>>,
+    free: Vec<usize>,
+    live: usize,
+}
+
+impl TaskTable {
+    fn next_slot(&self) -> usize {
+        self.free.last().copied().unwrap_or(self.slots.len())
+    }
+
+    fn insert(&mut self, slot: TaskSlot) {
+        let index = self.next_slot();
+        if index == self.slots.len() {
+            self.slots.push(Some(slot));
+        } else {
+            self.free.pop();
+            self.slots[index] = Some(slot);
+        }
+        self.live += 1;
+    }
+
+    /// The live task `task_id` in slot `index`, if it was not killed.
+    fn get_mut(&mut self, index: usize, task_id: u64) -> Option<&mut TaskSlot> {
+        self.slots.get_mut(index)?.as_mut().filter(|slot| slot.task_id == task_id)
+    }
+
+    fn remove(&mut self, index: usize, task_id: u64) -> Option<TaskSlot> {
+        self.get_mut(index, task_id)?;
+        let removed = self.slots.get_mut(index)?.take();
+        self.free.push(index);
+        self.live -= 1;
+        removed
+    }
 }
 
 pub(crate) struct RuntimeState {
     seed: u64,
     now: Cell<SimInstant>,
-    tasks: RefCell<BTreeMap<u64, TaskSlot>>,
+    tasks: RefCell<TaskTable>,
     ready: ReadyQueue,
     next_task_id: Cell<u64>,
     current_group: Cell<TaskGroup>,
@@ -141,7 +186,7 @@ impl RuntimeState {
         RuntimeState {
             seed,
             now: Cell::new(SimInstant::from_ms(0)),
-            tasks: RefCell::new(BTreeMap::new()),
+            tasks: RefCell::new(TaskTable::default()),
             ready: Arc::new(Mutex::new(VecDeque::new())),
             next_task_id: Cell::new(1),
             current_group: Cell::new(TaskGroup(0)),
@@ -161,7 +206,7 @@ impl RuntimeState {
     }
 
     pub(crate) fn task_count(&self) -> usize {
-        self.tasks.borrow().len()
+        self.tasks.borrow().live
     }
 
     pub(crate) fn poll_count(&self) -> u64 {
@@ -171,17 +216,27 @@ impl RuntimeState {
     pub(crate) fn spawn_task(&self, group: TaskGroup, future: BoxedTask) {
         let task_id = self.next_task_id.get();
         self.next_task_id.set(task_id + 1);
-        let task_waker = Arc::new(TaskWaker { task_id, scheduled: AtomicBool::new(false), ready: self.ready.clone() });
-        let waker = Waker::from(task_waker.clone());
-        self.tasks.borrow_mut().insert(task_id, TaskSlot { future: Some(future), group, task_waker, waker: waker.clone() });
-        waker.wake();
+        let mut tasks = self.tasks.borrow_mut();
+        let slot = tasks.next_slot();
+        let task_waker = Arc::new(TaskWaker { slot, task_id, scheduled: AtomicBool::new(false), ready: self.ready.clone() });
+        let waker = Rc::new(Waker::from(task_waker.clone()));
+        tasks.insert(TaskSlot { future: Some(future), group, task_id, task_waker, waker: waker.clone() });
+        drop(tasks);
+        waker.wake_by_ref();
     }
 
     pub(crate) fn kill_group(&self, group: TaskGroup) -> usize {
         let doomed: Vec<TaskSlot> = {
             let mut tasks = self.tasks.borrow_mut();
-            let ids: Vec<u64> = tasks.iter().filter(|(_, slot)| slot.group == group).map(|(id, _)| *id).collect();
-            ids.iter().filter_map(|id| tasks.remove(id)).collect()
+            let mut ids: Vec<(u64, usize)> = tasks
+                .slots
+                .iter()
+                .enumerate()
+                .filter_map(|(index, slot)| slot.as_ref().filter(|slot| slot.group == group).map(|slot| (slot.task_id, index)))
+                .collect();
+            // Dropped in spawn order, as they always were.
+            ids.sort_unstable();
+            ids.iter().filter_map(|(task_id, index)| tasks.remove(*index, *task_id)).collect()
         };
         let count = doomed.len();
         // Dropping futures runs destructors that may wake other tasks or spawn.
@@ -190,56 +245,72 @@ impl RuntimeState {
         count
     }
 
-    fn pop_ready(&self) -> Option<u64> {
-        self.ready.lock().ok().and_then(|mut ready| ready.pop_front())
+    /// Moves every queued wake-up into `batch` (one lock per batch, not per task).
+    fn take_ready(&self, batch: &mut VecDeque<(usize, u64)>) {
+        if let Ok(mut ready) = self.ready.lock() {
+            std::mem::swap(&mut *ready, batch);
+        }
     }
 
     pub(crate) fn run_ready(&self) -> usize {
         let mut polled: u64 = 0;
-        while let Some(task_id) = self.pop_ready() {
-            polled += 1;
-            assert!(
-                polled < MAX_POLLS_PER_RUN,
-                "sim-runtime: more than {MAX_POLLS_PER_RUN} polls at one instant: a task is busy-looping"
-            );
-            let taken = {
-                let mut tasks = self.tasks.borrow_mut();
-                match tasks.get_mut(&task_id) {
-                    Some(slot) => {
-                        slot.task_waker.scheduled.store(false, Ordering::Relaxed);
-                        slot.future.take().map(|future| (future, slot.group, slot.waker.clone()))
-                    }
-                    None => None, // killed after it was woken
-                }
-            };
-            let Some((mut future, group, waker)) = taken else { continue };
-            let previous_group = self.current_group.replace(group);
-            self.polls.set(self.polls.get() + 1);
-            let mut context = Context::from_waker(&waker);
-            let poll = future.as_mut().poll(&mut context);
-            self.current_group.set(previous_group);
-            match poll {
-                Poll::Ready(()) => {
-                    let finished = self.tasks.borrow_mut().remove(&task_id);
-                    drop(finished);
-                    drop(future);
-                }
-                Poll::Pending => {
-                    let mut tasks = self.tasks.borrow_mut();
-                    if let Some(slot) = tasks.get_mut(&task_id) {
-                        slot.future = Some(future);
-                    } else {
-                        drop(tasks);
-                        drop(future);
-                    }
-                }
+        // Batches keep FIFO order: a task woken while a batch runs is queued
+        // behind it, exactly where a one-at-a-time queue would have put it.
+        let mut batch: VecDeque<(usize, u64)> = VecDeque::new();
+        loop {
+            self.take_ready(&mut batch);
+            if batch.is_empty() {
+                break;
+            }
+            while let Some((index, task_id)) = batch.pop_front() {
+                polled += 1;
+                assert!(
+                    polled < MAX_POLLS_PER_RUN,
+                    "sim-runtime: more than {MAX_POLLS_PER_RUN} polls at one instant: a task is busy-looping"
+                );
+                self.poll_task(index, task_id);
             }
         }
         polled as usize
     }
 
+    fn poll_task(&self, index: usize, task_id: u64) {
+        let taken = {
+            let mut tasks = self.tasks.borrow_mut();
+            match tasks.get_mut(index, task_id) {
+                Some(slot) => {
+                    slot.task_waker.scheduled.store(false, Ordering::Relaxed);
+                    slot.future.take().map(|future| (future, slot.group, slot.waker.clone()))
+                }
+                None => None, // killed after it was woken
+            }
+        };
+        let Some((mut future, group, waker)) = taken else { return };
+        let previous_group = self.current_group.replace(group);
+        self.polls.set(self.polls.get() + 1);
+        let mut context = Context::from_waker(&waker);
+        let poll = future.as_mut().poll(&mut context);
+        self.current_group.set(previous_group);
+        match poll {
+            Poll::Ready(()) => {
+                let finished = self.tasks.borrow_mut().remove(index, task_id);
+                drop(finished);
+                drop(future);
+            }
+            Poll::Pending => {
+                let mut tasks = self.tasks.borrow_mut();
+                if let Some(slot) = tasks.get_mut(index, task_id) {
+                    slot.future = Some(future);
+                } else {
+                    drop(tasks);
+                    drop(future);
+                }
+            }
+        }
+    }
+
     pub(crate) fn next_timer(&self) -> Option<SimInstant> {
-        self.timers.borrow().keys().next().map(|(deadline, _)| *deadline)
+        self.timers.borrow().first_key_value().map(|((deadline, _), _)| *deadline)
     }
 
     /// Fires every timer due at or before now, in (deadline, sequence) order.
@@ -247,9 +318,14 @@ impl RuntimeState {
         let now = self.now();
         let due: Vec<Waker> = {
             let mut timers = self.timers.borrow_mut();
-            let later = timers.split_off(&(now + std::time::Duration::from_nanos(1), 0));
-            let due = std::mem::replace(&mut *timers, later);
-            due.into_values().collect()
+            let mut due = Vec::new();
+            while let Some(entry) = timers.first_entry() {
+                if entry.key().0 > now {
+                    break;
+                }
+                due.push(entry.remove());
+            }
+            due
         };
         for waker in due {
             waker.wake();

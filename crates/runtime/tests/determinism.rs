@@ -90,3 +90,73 @@ fn the_clock_starts_a_virtual_day_after_zero_so_openraft_can_subtract_timeouts()
     assert!(now.as_nanos() >= sim_runtime::EPOCH_NANOS);
     assert_eq!((now - Duration::from_secs(3600)).as_nanos(), sim_runtime::EPOCH_NANOS - 3_600_000_000_000);
 }
+
+/// Pending until polled twice; records each poll under `name`.
+struct YieldOnce {
+    name: &'static str,
+    polls: Rc<RefCell<Vec<&'static str>>>,
+    yielded: bool,
+}
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, context: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        self.polls.borrow_mut().push(self.name);
+        if self.yielded {
+            return std::task::Poll::Ready(());
+        }
+        self.yielded = true;
+        context.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
+#[test]
+fn a_task_that_wakes_itself_runs_again_after_the_tasks_already_queued() {
+    let runtime = SimRuntime::with_seed(1);
+    let polls = Rc::new(RefCell::new(Vec::new()));
+    for name in ["a", "b"] {
+        runtime.spawn_in(TaskGroup(1), YieldOnce { name, polls: polls.clone(), yielded: false });
+    }
+    assert_eq!(runtime.run_ready(), 4);
+    assert_eq!(*polls.borrow(), vec!["a", "b", "a", "b"]);
+    assert_eq!(runtime.task_count(), 0);
+}
+
+#[test]
+fn a_crashed_members_late_wake_up_does_not_poll_the_task_that_took_its_place() {
+    let runtime = SimRuntime::with_seed(1);
+    let stale_waker: Rc<RefCell<Option<std::task::Waker>>> = Rc::new(RefCell::new(None));
+    let keep = stale_waker.clone();
+    runtime.spawn_in(
+        TaskGroup(1),
+        std::future::poll_fn(move |context| {
+            *keep.borrow_mut() = Some(context.waker().clone());
+            std::task::Poll::<()>::Pending
+        }),
+    );
+    runtime.run_ready();
+    assert_eq!(runtime.kill_group(TaskGroup(1)), 1);
+    // The new task reuses the crashed task's slot in the task table.
+    let polls = Rc::new(RefCell::new(Vec::new()));
+    let seen = polls.clone();
+    runtime.spawn_in(
+        TaskGroup(2),
+        std::future::poll_fn(move |_context| {
+            seen.borrow_mut().push("new");
+            std::task::Poll::<()>::Pending
+        }),
+    );
+    runtime.run_ready();
+    assert_eq!(*polls.borrow(), vec!["new"]);
+    let polls_before = runtime.poll_count();
+    let stale = stale_waker.borrow_mut().take();
+    assert!(stale.is_some());
+    if let Some(waker) = stale {
+        waker.wake();
+    }
+    runtime.run_ready();
+    assert_eq!(runtime.poll_count(), polls_before, "the stale wake-up polls nobody");
+    assert_eq!(*polls.borrow(), vec!["new"]);
+    assert_eq!(runtime.task_count(), 1);
+}

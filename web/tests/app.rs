@@ -5,44 +5,12 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web::app::{App, AppProps};
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
+
+mod support;
+use support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn mount(seed: u64) -> Element {
-    let document = web_sys::window().and_then(|window| window.document()).expect("a browser document");
-    let root = document.create_element("div").expect("create a root element");
-    document.body().expect("a body").append_child(&root).expect("append root");
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed, persist: false }).render();
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).expect("valid selector").unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn find_all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).expect("valid selector");
-    (0..list.length()).filter_map(|index| list.item(index)).filter_map(|node| node.dyn_into::<Element>().ok()).collect()
-}
-
-fn click(element: &Element) {
-    // SVG elements are not HtmlElements: dispatch a real click event instead.
-    match element.dyn_ref::<HtmlElement>() {
-        Some(html) => html.click(),
-        None => {
-            let init = web_sys::MouseEventInit::new();
-            init.set_bubbles(true);
-            let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("a click event");
-            element.dispatch_event(&event).expect("dispatch");
-        }
-    }
-}
-
-fn text(element: &Element) -> String {
-    element.text_content().unwrap_or_default()
-}
 
 fn roles(root: &Element) -> Vec<String> {
     find_all(root, "[data-testid^='member-'] [data-testid='role']").iter().map(text).collect()

@@ -10,8 +10,11 @@ use playground::{Playground, PlaygroundConfig, UserAction};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web::panels::registry_tree::{build_tree, flatten_rows, RegistrySelection, RegistryTree, RegistryTreeProps, Row, ROW_HEIGHT_PX};
-use web_sys::{Element, HtmlElement};
+use web_sys::HtmlElement;
 use yew::Callback;
+
+mod support;
+use support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -33,15 +36,6 @@ fn playground_with_many_keys() -> Playground {
         assert_eq!(outcome.console.map(|output| output.exit_code), Some(0), "batch {batch} committed");
     }
     playground
-}
-
-fn find_all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).expect("valid selector");
-    (0..list.length()).filter_map(|index| list.item(index)).filter_map(|node| node.dyn_into::<Element>().ok()).collect()
-}
-
-fn exists(root: &Element, selector: &str) -> bool {
-    root.query_selector(selector).ok().flatten().is_some()
 }
 
 /// Scrolls the tree's container as a user would, and renders.

@@ -5,34 +5,12 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web::app::{App, AppProps};
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
+
+mod support;
+use support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn mount(seed: u64) -> Element {
-    let document = web_sys::window().and_then(|window| window.document()).expect("a browser document");
-    let root = document.create_element("div").expect("create a root element");
-    document.body().expect("a body").append_child(&root).expect("append root");
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed, persist: false }).render();
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).expect("valid selector").unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn exists(root: &Element, selector: &str) -> bool {
-    root.query_selector(selector).ok().flatten().is_some()
-}
-
-fn click(element: &Element) {
-    element.dyn_ref::<HtmlElement>().expect("an HTML element").click();
-}
-
-fn text(element: &Element) -> String {
-    element.text_content().unwrap_or_default()
-}
 
 fn last_entry(root: &Element) -> String {
     let entries = root.query_selector_all("[data-testid='terminal-entry']").expect("valid selector");

@@ -4,25 +4,8 @@
 
 use playground::{ConsoleStream, Playground, PlaygroundConfig, PlaygroundError, UserAction};
 
-const DEPLOYMENT: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-";
+mod support;
+use support::DEPLOYMENT;
 
 fn started(seed: u64) -> Playground {
     let mut playground = Playground::new(PlaygroundConfig { seed, member_count: 3 });

@@ -34,7 +34,12 @@ pub enum Start {
 /// Decides how the page starts.
 pub fn start() -> Start {
     if let Some(fragment) = current_fragment() {
-        return match decode_fragment(&fragment).and_then(|scenario| Ok((replay(&scenario)?, scenario))) {
+        // One User Timing measure per page load, `link-open`: what opening
+        // the link cost (decode + replay), read by the link benchmark.
+        crate::frame_marks::mark("link-open-start");
+        let opened = decode_fragment(&fragment).and_then(|scenario| Ok((replay(&scenario)?, scenario)));
+        crate::frame_marks::measure_since("link-open", "link-open-start");
+        return match opened {
             Ok((playground, scenario)) => Start::FromLink(playground, scenario),
             Err(error) => Start::BadLink(error),
         };

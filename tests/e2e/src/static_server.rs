@@ -60,14 +60,31 @@ fn answer(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     match file.and_then(|file| std::fs::read(&file).ok().map(|bytes| (file, bytes))) {
         Some((file, bytes)) => {
             let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: {}\r\nConnection: close\r\n\r\n",
                 content_type(&file),
-                bytes.len()
+                bytes.len(),
+                cache_control(&file)
             );
             stream.write_all(head.as_bytes())?;
             stream.write_all(&bytes)
         }
         None => stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+    }
+}
+
+/// As a static host serves trunk's output: the page itself is revalidated,
+/// the assets (named by their content hash, e.g. `web-9cbf2c6d07a48878_bg.wasm`)
+/// are cached for good. A cacheable wasm response is also what lets the
+/// browser keep its compiled code for the next visit.
+fn cache_control(file: &Path) -> &'static str {
+    let name = file.file_name().and_then(|name| name.to_str()).unwrap_or("");
+    let content_hashed = name.rsplit_once('.').is_some_and(|(stem, _)| {
+        stem.trim_end_matches("_bg").rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()))
+    });
+    if content_hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
     }
 }
 
@@ -99,5 +116,14 @@ mod tests {
         assert_eq!(safe_join(root, "app.wasm"), Some(PathBuf::from("/srv/dist/app.wasm")));
         assert_eq!(safe_join(root, "../secret"), None);
         assert_eq!(safe_join(root, "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn content_hashed_assets_are_cached_for_good_and_the_page_is_revalidated() {
+        assert_eq!(cache_control(Path::new("web-577d0923689277c3_bg.wasm")), "public, max-age=31536000, immutable");
+        assert_eq!(cache_control(Path::new("web-577d0923689277c3.js")), "public, max-age=31536000, immutable");
+        assert_eq!(cache_control(Path::new("style-f34a6598d8f3c3e4.css")), "public, max-age=31536000, immutable");
+        assert_eq!(cache_control(Path::new("index.html")), "no-cache");
+        assert_eq!(cache_control(Path::new("web.wasm")), "no-cache");
     }
 }

@@ -18,6 +18,9 @@ use crate::scenario::{Scenario, TimedAction, UserAction, SCENARIO_FORMAT_VERSION
 
 /// How often the controllers and the apiserver's housekeeping run.
 const CONTROLLER_PERIOD_MS: u64 = 200;
+/// The longest slice [`Playground::advance_to_within`] runs between two
+/// checks of its step budget.
+pub const FRAME_SLICE_MS: u64 = 10;
 /// One-way network latency between members (each message draws from this range).
 pub const NETWORK_LATENCY_MS_MIN: u64 = 10;
 pub const NETWORK_LATENCY_MS_MAX: u64 = 30;
@@ -124,6 +127,22 @@ fn live_entry(kv: mvcc::KeyValue, deleted_revision: Option<i64>) -> RegistryEntr
         version: kv.version,
         value: kv.value,
         deleted_revision,
+    }
+}
+
+/// A deleted key as the listing shows it: its last live revision (when the
+/// index still holds it) with the delete revision.
+fn tombstone_entry(deleted: mvcc::DeletedKey) -> RegistryEntry {
+    match deleted.last_live {
+        Some(kv) => live_entry(kv, Some(deleted.deleted_revision)),
+        None => RegistryEntry {
+            key: String::from_utf8_lossy(&deleted.key).into_owned(),
+            create_revision: 0,
+            mod_revision: 0,
+            version: 0,
+            value: Vec::new(),
+            deleted_revision: Some(deleted.deleted_revision),
+        },
     }
 }
 
@@ -263,6 +282,46 @@ impl Playground {
             self.etcdctl.revoke_expired_leases();
             self.poll_foreground();
         }
+    }
+
+    /// Like [`Playground::advance_to`], but gives up between two slices of at
+    /// most [`FRAME_SLICE_MS`] virtual ms once the cluster has run
+    /// `max_steps` steps in this call; returns true when `target_ms` was
+    /// reached. The page calls it once per frame, so a frame's work is bounded
+    /// (a busy moment makes virtual time lag behind the chosen speed instead of
+    /// making one frame long); what one slice runs on top of the budget is at
+    /// most one controller round. Slices end at whole virtual ms, exactly as
+    /// frames always did, so a run advanced in budgeted calls is the very run
+    /// that one `advance_to` (and replay) gives: same trace, same stores.
+    ///
+    /// ```
+    /// use playground::{Playground, PlaygroundConfig};
+    /// let mut sliced = Playground::new(PlaygroundConfig { seed: 5, member_count: 5 });
+    /// let mut calls = 0;
+    /// while !sliced.advance_to_within(4_000, 200) {
+    ///     calls += 1;
+    /// }
+    /// let mut one_go = Playground::new(PlaygroundConfig { seed: 5, member_count: 5 });
+    /// one_go.advance_to(4_000);
+    /// assert!(calls > 1);
+    /// assert_eq!(sliced.trace_hash(), one_go.trace_hash());
+    /// ```
+    pub fn advance_to_within(&mut self, target_ms: u64, max_steps: u64) -> bool {
+        let first_step = self.cluster_steps();
+        while self.now_ms() < target_ms {
+            if self.cluster_steps() - first_step >= max_steps {
+                return false;
+            }
+            let slice_end_ms = self.now_ms().saturating_add(FRAME_SLICE_MS).min(target_ms);
+            self.advance_to(slice_end_ms);
+        }
+        true
+    }
+
+    /// Steps the cluster has run since the start (messages delivered, timers
+    /// fired): the measure of simulation work.
+    pub fn cluster_steps(&self) -> u64 {
+        self.cluster.borrow().steps()
     }
 
     /// Runs to the next event of the cluster (a message delivery or a timer),
@@ -562,17 +621,7 @@ impl Playground {
         let store = cluster.store(member).ok_or("that member is not running")?;
         let (key, range_end) = registry_range();
         let deleted = store.deleted_keys(&key, &range_end, revision).map_err(|error| error.to_string())?;
-        entries.extend(deleted.into_iter().map(|deleted| match deleted.last_live {
-            Some(kv) => live_entry(kv, Some(deleted.deleted_revision)),
-            None => RegistryEntry {
-                key: String::from_utf8_lossy(&deleted.key).into_owned(),
-                create_revision: 0,
-                mod_revision: 0,
-                version: 0,
-                value: Vec::new(),
-                deleted_revision: Some(deleted.deleted_revision),
-            },
-        }));
+        entries.extend(deleted.into_iter().map(tombstone_entry));
         // Both lists are sorted by key and no key is in both (alive xor deleted).
         entries.sort_by(|left, right| left.key.cmp(&right.key));
         Ok(entries)
@@ -584,6 +633,39 @@ impl Playground {
         let cluster = self.cluster.borrow();
         let member = member.or_else(|| self.default_member(&cluster))?;
         cluster.store(member).map(|store| (store.revision(), store.compact_revision()))
+    }
+
+    /// The member whose store a listing of `member` reads (`None`: the
+    /// default one), how many times it has been started, and its store and
+    /// compaction revisions; `None` when that member is not running.
+    pub(crate) fn registry_source(&self, member: Option<MemberId>) -> Option<(MemberId, u64, (i64, i64))> {
+        let cluster = self.cluster.borrow();
+        let member = member.or_else(|| self.default_member(&cluster))?;
+        let store = cluster.store(member)?;
+        let incarnation = cluster.member_incarnation(member)?;
+        Some((member, incarnation, (store.revision(), store.compact_revision())))
+    }
+
+    /// The keys under `/registry/` of `member`'s store written or deleted
+    /// after `revision`, sorted (see `mvcc::Store::keys_changed_since`).
+    pub(crate) fn registry_keys_changed_since(&self, member: MemberId, revision: i64) -> Vec<Vec<u8>> {
+        let cluster = self.cluster.borrow();
+        let Some(store) = cluster.store(member) else { return Vec::new() };
+        let (key, range_end) = registry_range();
+        store.keys_changed_since(&key, &range_end, revision)
+    }
+
+    /// One key of `member`'s store now, as the listing shows it: live, a
+    /// tombstone the index still holds, or `None`.
+    pub(crate) fn registry_entry(&self, member: MemberId, key: &[u8]) -> Option<RegistryEntry> {
+        let cluster = self.cluster.borrow();
+        let store = cluster.store(member)?;
+        let request = mvcc::RangeRequest { key: key.to_vec(), ..mvcc::RangeRequest::default() };
+        if let Some(kv) = store.range(&request).ok().and_then(|response| response.kvs.into_iter().next()) {
+            return Some(live_entry(kv, None));
+        }
+        let deleted = store.deleted_keys(key, b"", 0).ok()?.into_iter().next()?;
+        Some(tombstone_entry(deleted))
     }
 
     fn default_member(&self, cluster: &Cluster) -> Option<MemberId> {

@@ -40,7 +40,9 @@ pub struct RegistrySelection {
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct RegistryTreeProps {
-    pub entries: Rc<Vec<RegistryEntry>>,
+    /// Sorted by key; entries are shared with the page's listing (see
+    /// `playground::RegistryListing`), so a changed key costs one new entry.
+    pub entries: Rc<Vec<Rc<RegistryEntry>>>,
     /// etcd's answer when the revision cannot be read (compacted, future).
     #[prop_or_default]
     pub error: Option<String>,
@@ -151,7 +153,7 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
     let show_deleted = use_state(|| true);
     let deleted_count = props.entries.iter().filter(|entry| entry.is_deleted()).count();
     let live_count = props.entries.len() - deleted_count;
-    let tree = build_tree(props.entries.iter().filter(|entry| *show_deleted || !entry.is_deleted()));
+    let tree = build_tree(props.entries.iter().map(|entry| &**entry).filter(|entry| *show_deleted || !entry.is_deleted()));
     let rows = flatten_rows(&tree, &toggled);
     let (first, last) = visible_window(rows.len(), *scroll_top_px);
     let on_scroll = {

@@ -148,7 +148,9 @@ pub struct App {
     editor_load: Option<EditorLoad>,
     /// The object editor's current text: the stdin of a console `kubectl ... -f`.
     editor_text: String,
-    terminal_entries: Vec<TerminalEntry>,
+    /// Shared with the terminal panel: a frame passes the same `Rc` (no copy,
+    /// no deep compare of up to 200 outputs); a change copies one entry.
+    terminal_entries: Rc<Vec<Rc<TerminalEntry>>>,
     terminal_input: String,
     terminal_candidates: Vec<String>,
     /// `etcdctl txn` being typed: the command line and the stdin lines read so far.
@@ -227,7 +229,7 @@ impl Component for App {
             last_apply: None,
             editor_load: None,
             editor_text: crate::panels::object_editor::TEMPLATES[0].1.to_string(),
-            terminal_entries: Vec::new(),
+            terminal_entries: Rc::new(Vec::new()),
             terminal_input: String::new(),
             terminal_candidates: Vec::new(),
             pending_txn: None,
@@ -699,9 +701,10 @@ impl App {
         };
         let command_number = self.playground.foreground_command_number();
         let running = command_number.is_some();
-        self.terminal_entries.push(TerminalEntry { line, stdout, stderr, exit_code, running, command_number });
-        let excess = self.terminal_entries.len().saturating_sub(TERMINAL_HISTORY_ENTRIES);
-        self.terminal_entries.drain(..excess);
+        let entries = Rc::make_mut(&mut self.terminal_entries);
+        entries.push(Rc::new(TerminalEntry { line, stdout, stderr, exit_code, running, command_number }));
+        let excess = entries.len().saturating_sub(TERMINAL_HISTORY_ENTRIES);
+        entries.drain(..excess);
     }
 
     /// Appends streamed console output to the entry of the command that printed it.
@@ -714,7 +717,8 @@ impl App {
                 .iter()
                 .rposition(|entry| entry.command_number == number)
                 .or(self.terminal_entries.len().checked_sub(1));
-            let Some(entry) = index.and_then(|index| self.terminal_entries.get_mut(index)) else { continue };
+            let Some(entry) = index.and_then(|index| Rc::make_mut(&mut self.terminal_entries).get_mut(index)) else { continue };
+            let entry = Rc::make_mut(entry);
             entry.command_number = number;
             entry.stdout.push_str(&chunk.stdout);
             entry.stderr.push_str(&chunk.stderr);

@@ -549,6 +549,11 @@ impl Playground {
         leader_of(&self.cluster.borrow())
     }
 
+    /// Every member of the cluster (running or crashed), ascending.
+    pub fn member_ids(&self) -> Vec<MemberId> {
+        self.cluster.borrow().member_ids()
+    }
+
     /// How many members are crashed.
     pub fn members_down(&self) -> usize {
         let cluster = self.cluster.borrow();

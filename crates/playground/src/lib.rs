@@ -39,7 +39,7 @@ pub use console::CommandOutput;
 pub use foreground::{ConsoleStream, ForegroundCommand};
 /// `kubectl get -w` as a session (the playground streams it as a foreground command).
 pub use kubectl::{Effect as KubectlEffect, WatchSession as KubectlWatchSession};
-pub use playground::{FRAME_SLICE_MS, NETWORK_LATENCY_MS_MAX, NETWORK_LATENCY_MS_MIN, ActionOutcome, ActionRecord, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
+pub use playground::{NETWORK_LATENCY_MS_MAX, NETWORK_LATENCY_MS_MIN, ActionOutcome, ActionRecord, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
 pub use registry_listing::{ListingRead, RegistryListing};
 pub use request_path::{MemberPath, RequestPath};
 /// The apiserver's trace types, for panels that show a [`RequestPath`].

@@ -1,6 +1,7 @@
 //! [`Playground`]: cluster + apiserver + controllers under one clock.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use apiserver::controllers::ControllerManager;
@@ -18,9 +19,6 @@ use crate::scenario::{Scenario, TimedAction, UserAction, SCENARIO_FORMAT_VERSION
 
 /// How often the controllers and the apiserver's housekeeping run.
 const CONTROLLER_PERIOD_MS: u64 = 200;
-/// The longest slice [`Playground::advance_to_within`] runs between two
-/// checks of its step budget.
-pub const FRAME_SLICE_MS: u64 = 10;
 /// One-way network latency between members (each message draws from this range).
 pub const NETWORK_LATENCY_MS_MIN: u64 = 10;
 pub const NETWORK_LATENCY_MS_MAX: u64 = 30;
@@ -152,6 +150,29 @@ pub struct PlaygroundView {
     pub cluster: ClusterView,
 }
 
+/// One piece of a round of [`Playground::advance_to`] after the cluster ran:
+/// a budgeted frame may stop between two of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoundPart {
+    /// Create system namespace number n (until the apiserver is bootstrapped).
+    Bootstrap(usize),
+    /// Read the store: are all system namespaces there?
+    CheckBootstrapped,
+    /// The apiserver's compaction and watch routing.
+    Housekeeping,
+    /// One controller's reconcile (`ControllerManager::step_part`).
+    Controller(usize),
+    /// The controllers run again one period after this round ended.
+    ScheduleNext,
+}
+
+/// The parts of the current round still to run; when none are left, the
+/// round ends with the lease and console checks.
+#[derive(Debug, Clone, Default)]
+struct Round {
+    parts: VecDeque<RoundPart>,
+}
+
 /// The simulation owner.
 pub struct Playground {
     config: PlaygroundConfig,
@@ -160,6 +181,10 @@ pub struct Playground {
     controllers: ControllerManager,
     bootstrapped: bool,
     next_controller_run_ms: u64,
+    /// The rest of the current round of `advance_to` (controllers, then the
+    /// lease and console checks) when a budgeted frame stopped inside it; the
+    /// next advance, step or action finishes it first, at the same virtual time.
+    round: Option<Round>,
     actions: Vec<TimedAction>,
     action_log: Vec<ActionRecord>,
     last_race: Option<crate::race::RaceReport>,
@@ -219,6 +244,7 @@ impl Playground {
             controllers: ControllerManager::new(&NODE_NAMES),
             bootstrapped: false,
             next_controller_run_ms: 0,
+            round: None,
             actions: Vec::new(),
             action_log: Vec::new(),
             last_race: None,
@@ -268,37 +294,31 @@ impl Playground {
     /// Moves virtual time forward to `target_ms` (never backwards). Controllers
     /// run every [`CONTROLLER_PERIOD_MS`] while the cluster has a leader.
     pub fn advance_to(&mut self, target_ms: u64) {
-        // Each round advances the clock by at least one period, so this is bounded.
-        while self.now_ms() < target_ms {
-            let now_ms = self.now_ms();
-            let mut next_stop_ms = target_ms.min(self.next_controller_run_ms.max(now_ms + 1));
-            if let Some(deadline_ms) = self.foreground.as_ref().and_then(|foreground| foreground.deadline_ms) {
-                // `timeout N` ends the command at exactly N virtual seconds.
-                next_stop_ms = next_stop_ms.min(deadline_ms.max(now_ms + 1));
-            }
-            self.cluster.borrow_mut().advance(next_stop_ms - now_ms);
-            self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
-            self.run_controllers_if_due();
-            self.etcdctl.revoke_expired_leases();
-            self.poll_foreground();
-        }
+        self.advance_to_within(target_ms, u64::MAX);
     }
 
-    /// Like [`Playground::advance_to`], but gives up between two slices of at
-    /// most [`FRAME_SLICE_MS`] virtual ms once the cluster has run
+    /// Like [`Playground::advance_to`], but stops once the cluster has run
     /// `max_steps` steps in this call; returns true when `target_ms` was
-    /// reached. The page calls it once per frame, so a frame's work is bounded
-    /// (a busy moment makes virtual time lag behind the chosen speed instead of
-    /// making one frame long); what one slice runs on top of the budget is at
-    /// most one controller round. Slices end at whole virtual ms, exactly as
-    /// frames always did, so a run advanced in budgeted calls is the very run
-    /// that one `advance_to` (and replay) gives: same trace, same stores.
+    /// reached. The page calls it once per frame, so a frame's work is
+    /// bounded: a busy moment makes virtual time lag behind the chosen speed
+    /// instead of making one task long.
+    ///
+    /// It stops only where nothing is half done: between two rounds (at most
+    /// [`CONTROLLER_PERIOD_MS`] of virtual time each), or inside a controller
+    /// round between two of its parts (one system namespace created, one
+    /// controller's reconcile: [`ControllerManager::step_part`]). The clock
+    /// does not move while a round waits for the next frame, and the next
+    /// advance, step or action first finishes it, so a run advanced in
+    /// budgeted calls is exactly the run one `advance_to` and replay give.
+    /// What a call runs beyond the budget is at most one part: one round's
+    /// cluster events, or one controller's apiserver calls (each waits for
+    /// etcd by running the cluster, up to the 5 s client timeout).
     ///
     /// ```
     /// use playground::{Playground, PlaygroundConfig};
     /// let mut sliced = Playground::new(PlaygroundConfig { seed: 5, member_count: 5 });
-    /// let mut calls = 0;
-    /// while !sliced.advance_to_within(4_000, 200) {
+    /// let mut calls = 1;
+    /// while !sliced.advance_to_within(4_000, 20) {
     ///     calls += 1;
     /// }
     /// let mut one_go = Playground::new(PlaygroundConfig { seed: 5, member_count: 5 });
@@ -308,14 +328,45 @@ impl Playground {
     /// ```
     pub fn advance_to_within(&mut self, target_ms: u64, max_steps: u64) -> bool {
         let first_step = self.cluster_steps();
-        while self.now_ms() < target_ms {
-            if self.cluster_steps() - first_step >= max_steps {
+        let over_budget = |playground: &Playground| playground.cluster_steps() - first_step >= max_steps;
+        // Each round advances the clock by at least one ms, and at most one period.
+        loop {
+            // A round begun earlier (in this call or a budgeted frame before) ends first.
+            while let Some(part) = self.round.as_mut().and_then(|round| round.parts.pop_front()) {
+                if over_budget(self) {
+                    if let Some(round) = self.round.as_mut() {
+                        round.parts.push_front(part);
+                    }
+                    return false;
+                }
+                self.run_round_part(part);
+            }
+            if self.round.take().is_some() {
+                self.etcdctl.revoke_expired_leases();
+                self.poll_foreground();
+            }
+            if self.now_ms() >= target_ms {
+                return true;
+            }
+            if over_budget(self) {
                 return false;
             }
-            let slice_end_ms = self.now_ms().saturating_add(FRAME_SLICE_MS).min(target_ms);
-            self.advance_to(slice_end_ms);
+            let now_ms = self.now_ms();
+            let mut next_stop_ms = target_ms.min(self.next_controller_run_ms.max(now_ms + 1));
+            if let Some(deadline_ms) = self.foreground.as_ref().and_then(|foreground| foreground.deadline_ms) {
+                // `timeout N` ends the command at exactly N virtual seconds.
+                next_stop_ms = next_stop_ms.min(deadline_ms.max(now_ms + 1));
+            }
+            self.cluster.borrow_mut().advance(next_stop_ms - now_ms);
+            self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
+            self.round = Some(self.begin_round());
         }
-        true
+    }
+
+    /// Finishes the round a budgeted frame left (see [`Playground::advance_to_within`]).
+    fn finish_round(&mut self) {
+        let now_ms = self.now_ms();
+        self.advance_to_within(now_ms, u64::MAX);
     }
 
     /// Steps the cluster has run since the start (messages delivered, timers
@@ -332,6 +383,7 @@ impl Playground {
     /// driven by steps replays exactly from its [`Scenario`] (which records
     /// only actions and their times): the timeline can rebuild it.
     pub fn step(&mut self) -> bool {
+        self.finish_round();
         let now_ms = self.now_ms();
         let Some(next_ms) = self.cluster.borrow().next_event_ms() else { return false };
         if next_ms > now_ms {
@@ -350,35 +402,57 @@ impl Playground {
         leader_of(&self.cluster.borrow()).is_some()
     }
 
-    fn run_controllers_if_due(&mut self) {
+    /// What the rest of this round runs, in order: when controllers are due
+    /// and a leader exists, the system namespaces (until bootstrapped), the
+    /// apiserver's housekeeping and each controller; then (always) the next
+    /// run's time.
+    fn begin_round(&self) -> Round {
+        let mut parts = VecDeque::new();
         if self.now_ms() >= self.next_controller_run_ms {
-            self.run_controllers();
-            self.next_controller_run_ms = self.now_ms() + CONTROLLER_PERIOD_MS;
+            // Without a leader every call would block until its timeout; a real
+            // controller would be stuck the same way, so wait for one instead.
+            if self.has_leader() {
+                if !self.bootstrapped {
+                    parts.extend((0..apiserver::server::SYSTEM_NAMESPACES.len()).map(RoundPart::Bootstrap));
+                    parts.push_back(RoundPart::CheckBootstrapped);
+                }
+                parts.push_back(RoundPart::Housekeeping);
+                parts.extend((0..self.controllers.round_parts()).map(RoundPart::Controller));
+            }
+            parts.push_back(RoundPart::ScheduleNext);
+        }
+        Round { parts }
+    }
+
+    fn run_round_part(&mut self, part: RoundPart) {
+        match part {
+            RoundPart::Bootstrap(index) => {
+                if let Some(name) = apiserver::server::SYSTEM_NAMESPACES.get(index) {
+                    self.apiserver.bootstrap_namespace(name);
+                }
+            }
+            RoundPart::CheckBootstrapped => {
+                // A create can time out (and still commit), so trust the store,
+                // not what the creates answered.
+                let keys = self.registry_keys(None);
+                self.bootstrapped = apiserver::server::SYSTEM_NAMESPACES
+                    .iter()
+                    .all(|name| keys.iter().any(|entry| entry.key == format!("/registry/namespaces/{name}")));
+            }
+            RoundPart::Housekeeping => self.apiserver.advance(),
+            RoundPart::Controller(index) => {
+                self.controllers.step_part(&mut self.apiserver, index);
+            }
+            RoundPart::ScheduleNext => self.next_controller_run_ms = self.now_ms() + CONTROLLER_PERIOD_MS,
         }
     }
 
-    fn run_controllers(&mut self) {
-        // Without a leader every call would block until its timeout; a real
-        // controller would be stuck the same way, so wait for one instead.
-        if !self.has_leader() {
-            return;
-        }
-        if !self.bootstrapped {
-            // A create can time out (and still commit), so trust the store,
-            // not the count bootstrap() returns.
-            self.apiserver.bootstrap();
-            let keys = self.registry_keys(None);
-            self.bootstrapped = apiserver::server::SYSTEM_NAMESPACES
-                .iter()
-                .all(|name| keys.iter().any(|entry| entry.key == format!("/registry/namespaces/{name}")));
-        }
-        self.apiserver.advance();
-        self.controllers.step(&mut self.apiserver);
-    }
 
     /// Does what the user asked, records it with the current virtual time,
     /// and says what happened. Rejected actions are not recorded.
     pub fn apply(&mut self, action: UserAction) -> Result<ActionOutcome, PlaygroundError> {
+        // An action comes after whole rounds, as in a replay (which never stops inside one).
+        self.finish_round();
         let at_ms = self.now_ms();
         let members_down = self.members_down();
         let outcome = match &action {

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use cluster::{FaultAction, MemberId};
 use gloo_timers::callback::Interval;
 use playground::tutorials::{self, Tutorial};
-use playground::{Playground, PlaygroundConfig, RaceSetup, RegistryEntry, Scenario, TutorialPosition, UiLayout, UserAction};
+use playground::{Playground, PlaygroundConfig, RaceSetup, RegistryListing, Scenario, TutorialPosition, UiLayout, UserAction};
 use playground_core::quorum::MemberCount;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -42,6 +42,14 @@ const AUTOSAVE_EVERY_FRAMES: u32 = 40;
 
 /// Wall-clock milliseconds between two frames of the ticker.
 pub const FRAME_MS: u32 = 50;
+
+/// Cluster steps one frame may run (see `Playground::advance_to_within`;
+/// the frame stops between two rounds or two controllers, and may run one
+/// such part beyond it): two frames' worth of 7 members at 10x (some 60
+/// steps each), so steady play never meets it, while the apiserver's first
+/// round (some 350 steps in one go, about 75 ms of wasm) spreads over a few
+/// frames and 100x makes virtual time lag instead of making each frame long.
+pub const FRAME_STEP_BUDGET: u64 = 120;
 
 /// How the page starts.
 #[derive(Properties, PartialEq, Clone)]
@@ -109,12 +117,6 @@ pub enum Msg {
     SelectTrace(playground::TraceId),
 }
 
-/// What a /registry listing depends on: the selected member and revision,
-/// the store's own revision and compaction, and the leader (the default store).
-type RegistryCacheKey = (Option<MemberId>, i64, Option<(i64, i64)>, Option<MemberId>);
-/// The keys of a listing (live keys and tombstones), or etcd's reason it could not be read.
-type RegistryListing = (Rc<Vec<RegistryEntry>>, Option<String>);
-
 /// A message at the top of the page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Banner {
@@ -127,10 +129,11 @@ pub struct App {
     playground: Playground,
     /// The live run, kept aside while `playground` shows a past moment of it.
     live: Option<Playground>,
-    /// The last /registry listing and what it was read for: frames in which
-    /// the store did not change reuse it (the same `Rc`, so the tree panel
-    /// skips rendering). Cleared whenever `playground` is replaced.
-    registry_cache: RefCell<Option<(RegistryCacheKey, RegistryListing)>>,
+    /// The /registry listing the tree shows, refreshed each frame by reading
+    /// only the keys that changed (frames in which nothing changed keep the
+    /// same `Rc`, so the tree panel skips rendering). Reset whenever
+    /// `playground` is replaced.
+    registry_listing: RefCell<RegistryListing>,
     persist: bool,
     /// Autosave while time plays (off after opening a link, until the user acts).
     autosave_ticks: bool,
@@ -147,7 +150,9 @@ pub struct App {
     editor_load: Option<EditorLoad>,
     /// The object editor's current text: the stdin of a console `kubectl ... -f`.
     editor_text: String,
-    terminal_entries: Vec<TerminalEntry>,
+    /// Shared with the terminal panel: a frame passes the same `Rc` (no copy,
+    /// no deep compare of up to 200 outputs); a change copies one entry.
+    terminal_entries: Rc<Vec<Rc<TerminalEntry>>>,
     terminal_input: String,
     terminal_candidates: Vec<String>,
     /// `etcdctl txn` being typed: the command line and the stdin lines read so far.
@@ -213,7 +218,7 @@ impl Component for App {
         let mut app = App {
             playground,
             live: None,
-            registry_cache: RefCell::new(None),
+            registry_listing: RefCell::new(RegistryListing::default()),
             seed,
             playing,
             speed: 1.0,
@@ -226,7 +231,7 @@ impl Component for App {
             last_apply: None,
             editor_load: None,
             editor_text: crate::panels::object_editor::TEMPLATES[0].1.to_string(),
-            terminal_entries: Vec::new(),
+            terminal_entries: Rc::new(Vec::new()),
             terminal_input: String::new(),
             terminal_candidates: Vec::new(),
             pending_txn: None,
@@ -271,12 +276,19 @@ impl Component for App {
                 if !self.playing || self.live.is_some() {
                     return false;
                 }
-                if self.bench {
+                // Ticks queued behind a long one run in the same task before one
+                // render: the measure starts at the first, so it covers them all.
+                if self.bench && !self.frame_pending {
                     crate::frame_marks::mark("frame-start");
                     self.frame_pending = true;
                 }
                 let virtual_ms = (f64::from(FRAME_MS) * self.speed).round().max(1.0) as u64;
-                self.playground.advance(virtual_ms);
+                let target_ms = self.playground.now_ms().saturating_add(virtual_ms);
+                // A bounded frame: when the budget runs out, virtual time lags behind the speed.
+                self.playground.advance_to_within(target_ms, FRAME_STEP_BUDGET);
+                if self.bench {
+                    crate::frame_marks::measure_since("frame-advance", "frame-start");
+                }
                 self.frames_since_save += 1;
                 if self.autosave_ticks && self.frames_since_save >= AUTOSAVE_EVERY_FRAMES {
                     self.frames_since_save = 0;
@@ -306,7 +318,7 @@ impl Component for App {
             Msg::Reset(member_count) => match MemberCount::new(member_count) {
                 Ok(members) => {
                     self.playground = Playground::new(PlaygroundConfig { seed: self.seed, member_count: members.get() });
-                    self.registry_cache.get_mut().take();
+                    self.registry_listing.get_mut().clear();
                     self.live = None;
                     self.registry = RegistrySelection::default();
                     self.banner = Some(Banner { is_error: false, text: format!("Started a new run with {members} members.") });
@@ -375,7 +387,7 @@ impl Component for App {
             Msg::BackToLive => {
                 if let Some(live) = self.live.take() {
                     self.playground = live;
-                    self.registry_cache.get_mut().take();
+                    self.registry_listing.get_mut().clear();
                 }
             }
             Msg::SelectTrace(id) => self.traced_call = Some(id),
@@ -389,11 +401,30 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        let measured = self.bench && self.frame_pending;
+        if measured {
+            crate::frame_marks::mark("view-start");
+        }
+        let html = self.view_page(ctx);
+        if measured {
+            crate::frame_marks::measure_since("frame-view", "view-start");
+        }
+        html
+    }
+}
+
+impl App {
+    /// The whole page (see `view`, which measures it with `?bench`).
+    fn view_page(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let view = self.playground.view();
         let member_count = MemberCount::new(u8::try_from(view.cluster.members.len()).unwrap_or(u8::MAX)).unwrap_or(MemberCount::MIN);
         let member_ids: Vec<MemberId> = view.cluster.members.iter().map(|member| member.id).collect();
-        let (entries, registry_error) = self.registry_listing(view.cluster.leader);
+        let (entries, registry_error) = {
+            let mut listing = self.registry_listing.borrow_mut();
+            listing.refresh(&self.playground, self.registry.member, self.registry.revision);
+            (listing.entries(), listing.error().map(str::to_string))
+        };
         let (store_revision, compact_revision) = self.playground.store_revisions(self.registry.member).unwrap_or((1, 0));
         // One check per frame, for the step on screen only.
         let tutorial_done = self
@@ -465,9 +496,7 @@ impl Component for App {
             </main>
         }
     }
-}
 
-impl App {
     /// The run plus what the page shows (tutorial, layout): what links,
     /// files and the autosave hold.
     fn scenario(&self) -> Scenario {
@@ -512,7 +541,7 @@ impl App {
         };
         // A setup acts on the run on screen: in the past, that forks it.
         self.fork_if_in_past();
-        self.registry_cache.get_mut().take();
+        self.registry_listing.get_mut().clear();
         let members_before = self.playground.config().member_count;
         let fresh = setup.fresh_members.is_some();
         let actions_before = if fresh { 0 } else { self.playground.action_log().len() };
@@ -545,7 +574,7 @@ impl App {
                 playground.take_console_output();
                 self.playground = playground;
                 self.live = None;
-                self.registry_cache.get_mut().take();
+                self.registry_listing.get_mut().clear();
                 self.playing = false;
                 self.last_apply = None;
                 self.restore_view(&scenario);
@@ -556,22 +585,6 @@ impl App {
                 self.banner = Some(Banner { is_error: true, text: format!("Could not import {file_name}: {error}. Your current run is unchanged.") });
             }
         }
-    }
-
-    /// The /registry listing the tree shows, read again only when the store changed.
-    fn registry_listing(&self, leader: Option<MemberId>) -> RegistryListing {
-        let key = (self.registry.member, self.registry.revision, self.playground.store_revisions(self.registry.member), leader);
-        if let Some((cached_key, listing)) = self.registry_cache.borrow().as_ref() {
-            if *cached_key == key {
-                return listing.clone();
-            }
-        }
-        let listing = match self.playground.registry_keys_and_tombstones_at(self.registry.member, self.registry.revision) {
-            Ok(entries) => (Rc::new(entries), None),
-            Err(error) => (Rc::new(Vec::new()), Some(error)),
-        };
-        *self.registry_cache.borrow_mut() = Some((key, listing.clone()));
-        listing
     }
 
     /// The request trace panel: the newest calls and the followed one's path.
@@ -692,9 +705,10 @@ impl App {
         };
         let command_number = self.playground.foreground_command_number();
         let running = command_number.is_some();
-        self.terminal_entries.push(TerminalEntry { line, stdout, stderr, exit_code, running, command_number });
-        let excess = self.terminal_entries.len().saturating_sub(TERMINAL_HISTORY_ENTRIES);
-        self.terminal_entries.drain(..excess);
+        let entries = Rc::make_mut(&mut self.terminal_entries);
+        entries.push(Rc::new(TerminalEntry { line, stdout, stderr, exit_code, running, command_number }));
+        let excess = entries.len().saturating_sub(TERMINAL_HISTORY_ENTRIES);
+        entries.drain(..excess);
     }
 
     /// Appends streamed console output to the entry of the command that printed it.
@@ -707,7 +721,8 @@ impl App {
                 .iter()
                 .rposition(|entry| entry.command_number == number)
                 .or(self.terminal_entries.len().checked_sub(1));
-            let Some(entry) = index.and_then(|index| self.terminal_entries.get_mut(index)) else { continue };
+            let Some(entry) = index.and_then(|index| Rc::make_mut(&mut self.terminal_entries).get_mut(index)) else { continue };
+            let entry = Rc::make_mut(entry);
             entry.command_number = number;
             entry.stdout.push_str(&chunk.stdout);
             entry.stderr.push_str(&chunk.stderr);
@@ -734,7 +749,7 @@ impl App {
         if at_ms >= live.now_ms() {
             if let Some(live) = self.live.take() {
                 self.playground = live;
-                self.registry_cache.get_mut().take();
+                self.registry_listing.get_mut().clear();
             }
             return;
         }
@@ -746,7 +761,7 @@ impl App {
                 // A past store has fewer revisions: show its latest.
                 self.registry.revision = 0;
                 let live = std::mem::replace(&mut self.playground, past);
-                self.registry_cache.get_mut().take();
+                self.registry_listing.get_mut().clear();
                 self.live.get_or_insert(live);
             }
             Err(error) => self.banner = Some(Banner { is_error: true, text: format!("Could not replay the run to {}: {error}", format_seconds(at_ms)) }),

@@ -3,7 +3,10 @@
 //! The page always marks `first-render` once (when the first frame is in the
 //! DOM). With `?bench` in the address it also measures every ticker frame as
 //! `frame` (from the tick's start until its render is done: the script a frame
-//! costs); the benchmark reads these with `performance.getEntriesByName`.
+//! costs), and inside it `frame-advance` (the tick's simulation work) and
+//! `frame-view` (building the page's virtual DOM; the rest of a frame is
+//! Yew's diff and the DOM updates); the benchmark reads these with
+//! `performance.getEntriesByName`.
 //! Without `?bench` nothing is recorded per frame, so a page left open for
 //! hours does not collect entries.
 

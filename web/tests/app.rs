@@ -271,3 +271,29 @@ async fn a_click_on_a_panel_heading_folds_the_panel_and_a_second_click_unfolds_i
     assert!(!find(&root, "[data-panel='console']").class_name().split_whitespace().any(|class| class == "collapsed"), "a second click unfolds it");
     root.remove();
 }
+
+/// The tree is refreshed from the keys that changed (not read whole each
+/// frame): a put, a second put and a delete each show in the key's row, and
+/// the terminal keeps every command's entry.
+#[wasm_bindgen_test]
+async fn a_key_put_twice_then_deleted_in_the_console_updates_its_row_in_the_registry_tree_each_time() {
+    let root = mount(9);
+    yew::scheduler::flush().await;
+    step_until_default_namespace(&root).await;
+
+    type_line(&root, "etcdctl put /registry/aaa/first one", "Enter").await;
+    let row = text(&find(&root, "[data-key='/registry/aaa/first']"));
+    assert!(row.contains("v1"), "{row}");
+
+    type_line(&root, "etcdctl put /registry/aaa/first two", "Enter").await;
+    let row = text(&find(&root, "[data-key='/registry/aaa/first']"));
+    assert!(row.contains("v2"), "the row shows the second put: {row}");
+
+    type_line(&root, "etcdctl del /registry/aaa/first", "Enter").await;
+    assert!(!exists(&root, "[data-key='/registry/aaa/first']"), "no live row after the delete");
+    let tombstone = text(&find(&root, "[data-deleted-key='/registry/aaa/first']"));
+    assert!(tombstone.contains("deleted at r"), "{tombstone}");
+    assert!(exists(&root, "[data-key='/registry/namespaces/default']"), "the other keys stay listed");
+    assert_eq!(find_all(&root, "[data-testid='terminal-entry']").len(), 3, "one terminal entry per command");
+    root.remove();
+}

@@ -57,7 +57,7 @@ async fn ten_thousand_keys_render_only_the_visible_rows_and_scrolling_shows_late
     let root = document.create_element("div").expect("create a root element");
     document.body().expect("a body").append_child(&root).expect("append root");
     let props = RegistryTreeProps {
-        entries: Rc::new(entries.clone()),
+        entries: Rc::new(entries.iter().cloned().map(Rc::new).collect()),
         error: None,
         members: playground.view().cluster.members.iter().map(|member| member.id).collect(),
         selection: RegistrySelection::default(),
@@ -149,7 +149,7 @@ async fn a_deleted_object_shows_as_a_tombstone_row_and_the_toggle_hides_it() {
     let root = document.create_element("div").expect("create a root element");
     document.body().expect("a body").append_child(&root).expect("append root");
     let props = RegistryTreeProps {
-        entries: Rc::new(entries),
+        entries: Rc::new(entries.into_iter().map(Rc::new).collect()),
         error: None,
         members: playground.view().cluster.members.iter().map(|member| member.id).collect(),
         selection: RegistrySelection::default(),

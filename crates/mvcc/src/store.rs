@@ -261,6 +261,34 @@ impl Store {
             .collect())
     }
 
+    /// The keys of `[key, range_end)` (etcd's range conventions) written or deleted after
+    /// main revision `revision`, sorted: what a listing read at `revision` must read again to
+    /// be current. A read for the UI, not an etcd RPC. It compares each key's cached newest
+    /// revision and copies nothing else, so it is much cheaper than the range it saves.
+    /// A key compacted away entirely is not listed (a compaction changes
+    /// [`Store::compact_revision`]: read the whole range again then).
+    ///
+    /// ```
+    /// use mvcc::{DeleteRangeRequest, PutRequest, Store};
+    /// let mut store = Store::new();
+    /// let put = |key: &[u8]| PutRequest { key: key.to_vec(), value: b"v".to_vec(), ..Default::default() };
+    /// store.put(put(b"a")).unwrap(); // r2
+    /// store.put(put(b"b")).unwrap(); // r3
+    /// store.delete_range(DeleteRangeRequest { key: b"a".to_vec(), ..Default::default() }).unwrap(); // r4
+    /// assert_eq!(store.keys_changed_since(b"a", b"c", 2), vec![b"a".to_vec(), b"b".to_vec()]);
+    /// assert_eq!(store.keys_changed_since(b"a", b"c", 3), vec![b"a".to_vec()]);
+    /// assert!(store.keys_changed_since(b"a", b"c", 4).is_empty());
+    /// ```
+    pub fn keys_changed_since(&self, key: &[u8], range_end: &[u8], revision: i64) -> Vec<Vec<u8>> {
+        if key.is_empty() {
+            return Vec::new();
+        }
+        index_range(&self.index, key, range_end)
+            .filter(|(_, key_index)| key_index.revision_bounds().1 > revision)
+            .map(|(key, _)| key.to_vec())
+            .collect()
+    }
+
     /// The alive key-value of `key` at main revision `at` (None if absent, deleted or compacted).
     pub(crate) fn key_value_at(&self, key: &[u8], at: i64) -> Option<KeyValue> {
         if at < self.compact_main_revision || at <= 0 {

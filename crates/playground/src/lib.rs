@@ -24,6 +24,7 @@ mod etcdctl_backend;
 mod foreground;
 mod playground;
 mod race;
+mod registry_listing;
 mod request_path;
 mod scenario;
 mod sha1;
@@ -39,6 +40,7 @@ pub use foreground::{ConsoleStream, ForegroundCommand};
 /// `kubectl get -w` as a session (the playground streams it as a foreground command).
 pub use kubectl::{Effect as KubectlEffect, WatchSession as KubectlWatchSession};
 pub use playground::{NETWORK_LATENCY_MS_MAX, NETWORK_LATENCY_MS_MIN, ActionOutcome, ActionRecord, Playground, PlaygroundConfig, PlaygroundError, PlaygroundView, RegistryEntry};
+pub use registry_listing::{ListingRead, RegistryListing};
 pub use request_path::{MemberPath, RequestPath};
 /// The apiserver's trace types, for panels that show a [`RequestPath`].
 pub use apiserver::trace::{EtcdCall, EtcdOperation, EtcdOutcome, RequestTrace, TraceId, TracedWatchEvent};

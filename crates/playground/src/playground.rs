@@ -1,6 +1,7 @@
 //! [`Playground`]: cluster + apiserver + controllers under one clock.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use apiserver::controllers::ControllerManager;
@@ -127,10 +128,49 @@ fn live_entry(kv: mvcc::KeyValue, deleted_revision: Option<i64>) -> RegistryEntr
     }
 }
 
+/// A deleted key as the listing shows it: its last live revision (when the
+/// index still holds it) with the delete revision.
+fn tombstone_entry(deleted: mvcc::DeletedKey) -> RegistryEntry {
+    match deleted.last_live {
+        Some(kv) => live_entry(kv, Some(deleted.deleted_revision)),
+        None => RegistryEntry {
+            key: String::from_utf8_lossy(&deleted.key).into_owned(),
+            create_revision: 0,
+            mod_revision: 0,
+            version: 0,
+            value: Vec::new(),
+            deleted_revision: Some(deleted.deleted_revision),
+        },
+    }
+}
+
 /// Everything a frame draws.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlaygroundView {
     pub cluster: ClusterView,
+}
+
+/// One piece of a round of [`Playground::advance_to`] after the cluster ran:
+/// a budgeted frame may stop between two of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoundPart {
+    /// Create system namespace number n (until the apiserver is bootstrapped).
+    Bootstrap(usize),
+    /// Read the store: are all system namespaces there?
+    CheckBootstrapped,
+    /// The apiserver's compaction and watch routing.
+    Housekeeping,
+    /// One controller's reconcile (`ControllerManager::step_part`).
+    Controller(usize),
+    /// The controllers run again one period after this round ended.
+    ScheduleNext,
+}
+
+/// The parts of the current round still to run; when none are left, the
+/// round ends with the lease and console checks.
+#[derive(Debug, Clone, Default)]
+struct Round {
+    parts: VecDeque<RoundPart>,
 }
 
 /// The simulation owner.
@@ -141,6 +181,10 @@ pub struct Playground {
     controllers: ControllerManager,
     bootstrapped: bool,
     next_controller_run_ms: u64,
+    /// The rest of the current round of `advance_to` (controllers, then the
+    /// lease and console checks) when a budgeted frame stopped inside it; the
+    /// next advance, step or action finishes it first, at the same virtual time.
+    round: Option<Round>,
     actions: Vec<TimedAction>,
     action_log: Vec<ActionRecord>,
     last_race: Option<crate::race::RaceReport>,
@@ -200,6 +244,7 @@ impl Playground {
             controllers: ControllerManager::new(&NODE_NAMES),
             bootstrapped: false,
             next_controller_run_ms: 0,
+            round: None,
             actions: Vec::new(),
             action_log: Vec::new(),
             last_race: None,
@@ -249,8 +294,63 @@ impl Playground {
     /// Moves virtual time forward to `target_ms` (never backwards). Controllers
     /// run every [`CONTROLLER_PERIOD_MS`] while the cluster has a leader.
     pub fn advance_to(&mut self, target_ms: u64) {
-        // Each round advances the clock by at least one period, so this is bounded.
-        while self.now_ms() < target_ms {
+        self.advance_to_within(target_ms, u64::MAX);
+    }
+
+    /// Like [`Playground::advance_to`], but stops once the cluster has run
+    /// `max_steps` steps in this call; returns true when `target_ms` was
+    /// reached. The page calls it once per frame, so a frame's work is
+    /// bounded: a busy moment makes virtual time lag behind the chosen speed
+    /// instead of making one task long.
+    ///
+    /// It stops only where nothing is half done: between two rounds (at most
+    /// [`CONTROLLER_PERIOD_MS`] of virtual time each), or inside a controller
+    /// round between two of its parts (one system namespace created, one
+    /// controller's reconcile: [`ControllerManager::step_part`]). The clock
+    /// does not move while a round waits for the next frame, and the next
+    /// advance, step or action first finishes it, so a run advanced in
+    /// budgeted calls is exactly the run one `advance_to` and replay give.
+    /// What a call runs beyond the budget is at most one part: one round's
+    /// cluster events, or one controller's apiserver calls (each waits for
+    /// etcd by running the cluster, up to the 5 s client timeout).
+    ///
+    /// ```
+    /// use playground::{Playground, PlaygroundConfig};
+    /// let mut sliced = Playground::new(PlaygroundConfig { seed: 5, member_count: 5 });
+    /// let mut calls = 1;
+    /// while !sliced.advance_to_within(4_000, 20) {
+    ///     calls += 1;
+    /// }
+    /// let mut one_go = Playground::new(PlaygroundConfig { seed: 5, member_count: 5 });
+    /// one_go.advance_to(4_000);
+    /// assert!(calls > 1);
+    /// assert_eq!(sliced.trace_hash(), one_go.trace_hash());
+    /// ```
+    pub fn advance_to_within(&mut self, target_ms: u64, max_steps: u64) -> bool {
+        let first_step = self.cluster_steps();
+        let over_budget = |playground: &Playground| playground.cluster_steps() - first_step >= max_steps;
+        // Each round advances the clock by at least one ms, and at most one period.
+        loop {
+            // A round begun earlier (in this call or a budgeted frame before) ends first.
+            while let Some(part) = self.round.as_mut().and_then(|round| round.parts.pop_front()) {
+                if over_budget(self) {
+                    if let Some(round) = self.round.as_mut() {
+                        round.parts.push_front(part);
+                    }
+                    return false;
+                }
+                self.run_round_part(part);
+            }
+            if self.round.take().is_some() {
+                self.etcdctl.revoke_expired_leases();
+                self.poll_foreground();
+            }
+            if self.now_ms() >= target_ms {
+                return true;
+            }
+            if over_budget(self) {
+                return false;
+            }
             let now_ms = self.now_ms();
             let mut next_stop_ms = target_ms.min(self.next_controller_run_ms.max(now_ms + 1));
             if let Some(deadline_ms) = self.foreground.as_ref().and_then(|foreground| foreground.deadline_ms) {
@@ -259,10 +359,20 @@ impl Playground {
             }
             self.cluster.borrow_mut().advance(next_stop_ms - now_ms);
             self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
-            self.run_controllers_if_due();
-            self.etcdctl.revoke_expired_leases();
-            self.poll_foreground();
+            self.round = Some(self.begin_round());
         }
+    }
+
+    /// Finishes the round a budgeted frame left (see [`Playground::advance_to_within`]).
+    fn finish_round(&mut self) {
+        let now_ms = self.now_ms();
+        self.advance_to_within(now_ms, u64::MAX);
+    }
+
+    /// Steps the cluster has run since the start (messages delivered, timers
+    /// fired): the measure of simulation work.
+    pub fn cluster_steps(&self) -> u64 {
+        self.cluster.borrow().steps()
     }
 
     /// Runs to the next event of the cluster (a message delivery or a timer),
@@ -273,6 +383,7 @@ impl Playground {
     /// driven by steps replays exactly from its [`Scenario`] (which records
     /// only actions and their times): the timeline can rebuild it.
     pub fn step(&mut self) -> bool {
+        self.finish_round();
         let now_ms = self.now_ms();
         let Some(next_ms) = self.cluster.borrow().next_event_ms() else { return false };
         if next_ms > now_ms {
@@ -291,35 +402,57 @@ impl Playground {
         leader_of(&self.cluster.borrow()).is_some()
     }
 
-    fn run_controllers_if_due(&mut self) {
+    /// What the rest of this round runs, in order: when controllers are due
+    /// and a leader exists, the system namespaces (until bootstrapped), the
+    /// apiserver's housekeeping and each controller; then (always) the next
+    /// run's time.
+    fn begin_round(&self) -> Round {
+        let mut parts = VecDeque::new();
         if self.now_ms() >= self.next_controller_run_ms {
-            self.run_controllers();
-            self.next_controller_run_ms = self.now_ms() + CONTROLLER_PERIOD_MS;
+            // Without a leader every call would block until its timeout; a real
+            // controller would be stuck the same way, so wait for one instead.
+            if self.has_leader() {
+                if !self.bootstrapped {
+                    parts.extend((0..apiserver::server::SYSTEM_NAMESPACES.len()).map(RoundPart::Bootstrap));
+                    parts.push_back(RoundPart::CheckBootstrapped);
+                }
+                parts.push_back(RoundPart::Housekeeping);
+                parts.extend((0..self.controllers.round_parts()).map(RoundPart::Controller));
+            }
+            parts.push_back(RoundPart::ScheduleNext);
+        }
+        Round { parts }
+    }
+
+    fn run_round_part(&mut self, part: RoundPart) {
+        match part {
+            RoundPart::Bootstrap(index) => {
+                if let Some(name) = apiserver::server::SYSTEM_NAMESPACES.get(index) {
+                    self.apiserver.bootstrap_namespace(name);
+                }
+            }
+            RoundPart::CheckBootstrapped => {
+                // A create can time out (and still commit), so trust the store,
+                // not what the creates answered.
+                let keys = self.registry_keys(None);
+                self.bootstrapped = apiserver::server::SYSTEM_NAMESPACES
+                    .iter()
+                    .all(|name| keys.iter().any(|entry| entry.key == format!("/registry/namespaces/{name}")));
+            }
+            RoundPart::Housekeeping => self.apiserver.advance(),
+            RoundPart::Controller(index) => {
+                self.controllers.step_part(&mut self.apiserver, index);
+            }
+            RoundPart::ScheduleNext => self.next_controller_run_ms = self.now_ms() + CONTROLLER_PERIOD_MS,
         }
     }
 
-    fn run_controllers(&mut self) {
-        // Without a leader every call would block until its timeout; a real
-        // controller would be stuck the same way, so wait for one instead.
-        if !self.has_leader() {
-            return;
-        }
-        if !self.bootstrapped {
-            // A create can time out (and still commit), so trust the store,
-            // not the count bootstrap() returns.
-            self.apiserver.bootstrap();
-            let keys = self.registry_keys(None);
-            self.bootstrapped = apiserver::server::SYSTEM_NAMESPACES
-                .iter()
-                .all(|name| keys.iter().any(|entry| entry.key == format!("/registry/namespaces/{name}")));
-        }
-        self.apiserver.advance();
-        self.controllers.step(&mut self.apiserver);
-    }
 
     /// Does what the user asked, records it with the current virtual time,
     /// and says what happened. Rejected actions are not recorded.
     pub fn apply(&mut self, action: UserAction) -> Result<ActionOutcome, PlaygroundError> {
+        // An action comes after whole rounds, as in a replay (which never stops inside one).
+        self.finish_round();
         let at_ms = self.now_ms();
         let members_down = self.members_down();
         let outcome = match &action {
@@ -490,6 +623,11 @@ impl Playground {
         leader_of(&self.cluster.borrow())
     }
 
+    /// Every member of the cluster (running or crashed), ascending.
+    pub fn member_ids(&self) -> Vec<MemberId> {
+        self.cluster.borrow().member_ids()
+    }
+
     /// How many members are crashed.
     pub fn members_down(&self) -> usize {
         let cluster = self.cluster.borrow();
@@ -562,17 +700,7 @@ impl Playground {
         let store = cluster.store(member).ok_or("that member is not running")?;
         let (key, range_end) = registry_range();
         let deleted = store.deleted_keys(&key, &range_end, revision).map_err(|error| error.to_string())?;
-        entries.extend(deleted.into_iter().map(|deleted| match deleted.last_live {
-            Some(kv) => live_entry(kv, Some(deleted.deleted_revision)),
-            None => RegistryEntry {
-                key: String::from_utf8_lossy(&deleted.key).into_owned(),
-                create_revision: 0,
-                mod_revision: 0,
-                version: 0,
-                value: Vec::new(),
-                deleted_revision: Some(deleted.deleted_revision),
-            },
-        }));
+        entries.extend(deleted.into_iter().map(tombstone_entry));
         // Both lists are sorted by key and no key is in both (alive xor deleted).
         entries.sort_by(|left, right| left.key.cmp(&right.key));
         Ok(entries)
@@ -584,6 +712,39 @@ impl Playground {
         let cluster = self.cluster.borrow();
         let member = member.or_else(|| self.default_member(&cluster))?;
         cluster.store(member).map(|store| (store.revision(), store.compact_revision()))
+    }
+
+    /// The member whose store a listing of `member` reads (`None`: the
+    /// default one), how many times it has been started, and its store and
+    /// compaction revisions; `None` when that member is not running.
+    pub(crate) fn registry_source(&self, member: Option<MemberId>) -> Option<(MemberId, u64, (i64, i64))> {
+        let cluster = self.cluster.borrow();
+        let member = member.or_else(|| self.default_member(&cluster))?;
+        let store = cluster.store(member)?;
+        let incarnation = cluster.member_incarnation(member)?;
+        Some((member, incarnation, (store.revision(), store.compact_revision())))
+    }
+
+    /// The keys under `/registry/` of `member`'s store written or deleted
+    /// after `revision`, sorted (see `mvcc::Store::keys_changed_since`).
+    pub(crate) fn registry_keys_changed_since(&self, member: MemberId, revision: i64) -> Vec<Vec<u8>> {
+        let cluster = self.cluster.borrow();
+        let Some(store) = cluster.store(member) else { return Vec::new() };
+        let (key, range_end) = registry_range();
+        store.keys_changed_since(&key, &range_end, revision)
+    }
+
+    /// One key of `member`'s store now, as the listing shows it: live, a
+    /// tombstone the index still holds, or `None`.
+    pub(crate) fn registry_entry(&self, member: MemberId, key: &[u8]) -> Option<RegistryEntry> {
+        let cluster = self.cluster.borrow();
+        let store = cluster.store(member)?;
+        let request = mvcc::RangeRequest { key: key.to_vec(), ..mvcc::RangeRequest::default() };
+        if let Some(kv) = store.range(&request).ok().and_then(|response| response.kvs.into_iter().next()) {
+            return Some(live_entry(kv, None));
+        }
+        let deleted = store.deleted_keys(key, b"", 0).ok()?.into_iter().next()?;
+        Some(tombstone_entry(deleted))
     }
 
     fn default_member(&self, cluster: &Cluster) -> Option<MemberId> {

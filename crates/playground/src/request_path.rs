@@ -57,12 +57,11 @@ impl Playground {
         let raft_index = trace.write_call().and_then(|call| call.raft_index);
         let log = self.trace_log();
         let mut raft_term = None;
+        // The member ids alone: the page asks every frame, a whole view would be wasted.
         let mut members: Vec<MemberPath> = self
-            .view()
-            .cluster
-            .members
-            .iter()
-            .map(|member| MemberPath { member: member.id, committed_at_ms: None, applied_at_ms: None })
+            .member_ids()
+            .into_iter()
+            .map(|member| MemberPath { member, committed_at_ms: None, applied_at_ms: None })
             .collect();
         if let Some(entry) = raft_index {
             for record in log.records().filter(|record| record.at_ms >= trace.at_ms.saturating_sub(crate::REQUEST_TIMEOUT_MS)) {

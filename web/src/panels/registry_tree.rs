@@ -18,6 +18,7 @@
 //! assert!(first <= 5_000 && last >= 5_020 && last - first < 200);
 //! ```
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -40,7 +41,9 @@ pub struct RegistrySelection {
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct RegistryTreeProps {
-    pub entries: Rc<Vec<RegistryEntry>>,
+    /// Sorted by key; entries are shared with the page's listing (see
+    /// `playground::RegistryListing`), so a changed key costs one new entry.
+    pub entries: Rc<Vec<Rc<RegistryEntry>>>,
     /// etcd's answer when the revision cannot be read (compacted, future).
     #[prop_or_default]
     pub error: Option<String>,
@@ -51,31 +54,54 @@ pub struct RegistryTreeProps {
     pub on_select: Callback<RegistrySelection>,
 }
 
-/// A folder of the tree: sub-folders and keys, both sorted by name.
-#[derive(Debug, Default, PartialEq)]
-pub struct Folder<'a> {
-    pub folders: BTreeMap<&'a str, Folder<'a>>,
-    pub keys: Vec<(&'a str, &'a RegistryEntry)>,
+/// A folder of the tree: sub-folders and keys, both sorted by name. `E` is
+/// how an entry is held: `&RegistryEntry`, or `Rc<RegistryEntry>` in the
+/// panel, whose rows outlive one render (they are kept until the listing
+/// changes).
+#[derive(Debug, PartialEq)]
+pub struct Folder<E> {
+    pub folders: BTreeMap<String, Folder<E>>,
+    pub keys: Vec<E>,
+    /// Keys in this folder and all below it.
+    pub key_count: usize,
+}
+
+impl<E> Default for Folder<E> {
+    fn default() -> Folder<E> {
+        Folder { folders: BTreeMap::new(), keys: Vec::new(), key_count: 0 }
+    }
+}
+
+/// The path of a key below `/registry/`, split into its folders and its name.
+fn folders_and_name(key: &str) -> (impl Iterator<Item = &str>, &str) {
+    let path = key.strip_prefix("/registry/").unwrap_or(key);
+    let (folders, name) = path.rsplit_once('/').unwrap_or(("", path));
+    (folders.split('/').filter(|_| !folders.is_empty()), name)
+}
+
+/// The name a key's row shows: its last path segment.
+pub fn key_name(key: &str) -> &str {
+    folders_and_name(key).1
 }
 
 /// Groups keys by their path below `/registry/`.
-pub fn build_tree<'a>(entries: impl IntoIterator<Item = &'a RegistryEntry>) -> Folder<'a> {
+pub fn build_tree<E: Borrow<RegistryEntry>>(entries: impl IntoIterator<Item = E>) -> Folder<E> {
     let mut root = Folder::default();
     for entry in entries {
-        let path = entry.key.strip_prefix("/registry/").unwrap_or(&entry.key);
-        let mut segments: Vec<&str> = path.split('/').collect();
-        let name = segments.pop().unwrap_or_default();
+        let (segments, _) = folders_and_name(&entry.borrow().key);
         let mut folder = &mut root;
+        folder.key_count += 1;
         for segment in segments {
-            folder = folder.folders.entry(segment).or_default();
+            // Look up before inserting: most keys land in a folder that exists.
+            if !folder.folders.contains_key(segment) {
+                folder.folders.insert(segment.to_string(), Folder::default());
+            }
+            folder = folder.folders.get_mut(segment).unwrap_or_else(|| unreachable!("inserted above"));
+            folder.key_count += 1;
         }
-        folder.keys.push((name, entry));
+        folder.keys.push(entry);
     }
     root
-}
-
-fn count_keys(folder: &Folder<'_>) -> usize {
-    folder.keys.len() + folder.folders.values().map(count_keys).sum::<usize>()
 }
 
 /// What a tombstone row explains on hover.
@@ -93,9 +119,10 @@ pub const OVERSCAN_ROWS: usize = 60;
 
 /// One line of the flattened tree.
 #[derive(Debug, PartialEq)]
-pub enum Row<'a> {
-    Folder { path: String, name: &'a str, depth: usize, keys: usize, open: bool },
-    Key { name: &'a str, depth: usize, entry: &'a RegistryEntry },
+pub enum Row<E> {
+    Folder { path: String, name: String, depth: usize, keys: usize, open: bool },
+    /// A key; its row shows [`key_name`] of the entry's key.
+    Key { depth: usize, entry: E },
 }
 
 /// Folders start open down to this depth (the top two levels).
@@ -106,17 +133,17 @@ fn open_by_default(depth: usize) -> bool {
 /// The rows of the expanded tree, in display order (in each folder: its
 /// sub-folders, then its keys). `toggled` holds the paths of folders the user
 /// opened or closed against their default.
-pub fn flatten_rows<'a>(root: &Folder<'a>, toggled: &BTreeSet<String>) -> Vec<Row<'a>> {
-    fn walk<'a>(folder: &Folder<'a>, path: &str, depth: usize, toggled: &BTreeSet<String>, rows: &mut Vec<Row<'a>>) {
+pub fn flatten_rows<E: Clone>(root: &Folder<E>, toggled: &BTreeSet<String>) -> Vec<Row<E>> {
+    fn walk<E: Clone>(folder: &Folder<E>, path: &str, depth: usize, toggled: &BTreeSet<String>, rows: &mut Vec<Row<E>>) {
         for (name, sub) in &folder.folders {
-            let sub_path = if path.is_empty() { (*name).to_string() } else { format!("{path}/{name}") };
+            let sub_path = if path.is_empty() { name.clone() } else { format!("{path}/{name}") };
             let open = open_by_default(depth) != toggled.contains(&sub_path);
-            rows.push(Row::Folder { path: sub_path.clone(), name, depth, keys: count_keys(sub), open });
+            rows.push(Row::Folder { path: sub_path.clone(), name: name.clone(), depth, keys: sub.key_count, open });
             if open {
                 walk(sub, &sub_path, depth + 1, toggled, rows);
             }
         }
-        rows.extend(folder.keys.iter().map(|(name, entry)| Row::Key { name, depth, entry }));
+        rows.extend(folder.keys.iter().map(|entry| Row::Key { depth, entry: entry.clone() }));
     }
     let mut rows = Vec::new();
     walk(root, "", 0, toggled, &mut rows);
@@ -149,10 +176,16 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
     let toggled = use_state(BTreeSet::<String>::new);
     let scroll_top_px = use_state(|| 0_u32);
     let show_deleted = use_state(|| true);
-    let deleted_count = props.entries.iter().filter(|entry| entry.is_deleted()).count();
+    // The rows are built again only when the listing, the folders opened or
+    // the tombstone toggle change: a frame that moves only the store revision,
+    // or a scroll, renders the visible window from the kept rows.
+    let listing = use_memo((props.entries.clone(), *show_deleted, (*toggled).clone()), |(entries, show_deleted, toggled)| {
+        let deleted_count = entries.iter().filter(|entry| entry.is_deleted()).count();
+        let tree = build_tree(entries.iter().filter(|entry| *show_deleted || !entry.is_deleted()).cloned());
+        (flatten_rows(&tree, toggled), deleted_count)
+    });
+    let (rows, deleted_count) = (&listing.0, listing.1);
     let live_count = props.entries.len() - deleted_count;
-    let tree = build_tree(props.entries.iter().filter(|entry| *show_deleted || !entry.is_deleted()));
-    let rows = flatten_rows(&tree, &toggled);
     let (first, last) = visible_window(rows.len(), *scroll_top_px);
     let on_scroll = {
         let scroll_top_px = scroll_top_px.clone();
@@ -184,7 +217,8 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
                 </div>
             }
         }
-        Row::Key { name, depth, entry } => {
+        Row::Key { depth, entry } => {
+            let name = key_name(&entry.key);
             let key = entry.key.clone();
             let is_selected = selection.key.as_deref() == Some(entry.key.as_str());
             let selection = selection.clone();
@@ -193,7 +227,7 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
                 return html! {
                     <div class={classes!("row", "key", "deleted", is_selected.then_some("selected"))} data-testid="registry-tombstone"
                         data-deleted-key={entry.key.clone()} style={row_style(*depth)} {onclick} title={TOMBSTONE_TOOLTIP}>
-                        <span class="key-name">{ *name }</span>
+                        <span class="key-name">{ name }</span>
                         <span class="key-numbers">{ format!("deleted at r{deleted_revision}") }</span>
                     </div>
                 };
@@ -201,7 +235,7 @@ pub fn RegistryTree(props: &RegistryTreeProps) -> Html {
             html! {
                 <div class={classes!("row", "key", is_selected.then_some("selected"))} data-testid="registry-key" data-key={entry.key.clone()}
                     style={row_style(*depth)} {onclick} title="create_revision / mod_revision / version">
-                    <span class="key-name">{ *name }</span>
+                    <span class="key-name">{ name }</span>
                     <span class="key-numbers">{ format!("c{} m{} v{}", entry.create_revision, entry.mod_revision, entry.version) }</span>
                 </div>
             }

@@ -4,6 +4,8 @@
 //! entry while virtual time moves; "Stop (Ctrl-C)" or Ctrl-C in the input
 //! stops it (a Ctrl-C with text selected is left to the browser's copy).
 
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -34,7 +36,7 @@ pub enum TerminalRequest {
 #[derive(Properties, PartialEq, Clone)]
 pub struct TerminalProps {
     /// Everything run so far, oldest first (the app keeps the last few hundred).
-    pub entries: Vec<TerminalEntry>,
+    pub entries: Rc<Vec<Rc<TerminalEntry>>>,
     /// The text of the input line (the app owns it so history and completion can set it).
     pub input: String,
     /// Candidates from the last Tab when there was more than one.

@@ -108,17 +108,34 @@ impl ControllerManager {
 
     /// One round: every controller reconciles once, in a fixed order.
     pub fn step(&mut self, api: &mut ApiServer) -> Vec<ControllerAction> {
-        let mut actions = Vec::new();
-        for kubelet in &mut self.kubelets {
-            actions.extend(kubelet.reconcile(api));
+        (0..self.round_parts())
+            .flat_map(|part| self.step_part(api, part))
+            .collect()
+    }
+
+    /// How many controllers a round runs, one after the other (the kubelets,
+    /// then the six controllers): the parts of [`ControllerManager::step_part`].
+    pub fn round_parts(&self) -> usize {
+        self.kubelets.len() + 6
+    }
+
+    /// Part `part` of a round: one controller reconciles once. Running parts
+    /// `0..round_parts()` in order is exactly [`ControllerManager::step`], so a
+    /// caller may spread a round over several turns (the page does, to keep
+    /// each frame short). A part past the end does nothing.
+    pub fn step_part(&mut self, api: &mut ApiServer, part: usize) -> Vec<ControllerAction> {
+        if let Some(kubelet) = self.kubelets.get_mut(part) {
+            return kubelet.reconcile(api);
         }
-        actions.extend(self.deployments.reconcile(api));
-        actions.extend(self.replicasets.reconcile(api));
-        actions.extend(self.scheduler.reconcile(api));
-        actions.extend(self.garbage_collector.reconcile(api));
-        actions.extend(self.endpoints.reconcile(api));
-        actions.extend(self.namespaces.reconcile(api));
-        actions
+        match part - self.kubelets.len() {
+            0 => self.deployments.reconcile(api),
+            1 => self.replicasets.reconcile(api),
+            2 => self.scheduler.reconcile(api),
+            3 => self.garbage_collector.reconcile(api),
+            4 => self.endpoints.reconcile(api),
+            5 => self.namespaces.reconcile(api),
+            _ => Vec::new(),
+        }
     }
 
     /// Step until a round makes no writes, at most `max_rounds` rounds.

@@ -147,19 +147,23 @@ impl ApiServer {
     /// Create the system namespaces (idempotent: existing ones are left alone).
     /// Returns how many were created.
     pub fn bootstrap(&mut self) -> usize {
-        let mut created = 0;
-        for name in SYSTEM_NAMESPACES {
-            let namespace =
-                serde_json::json!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":name}});
-            let response = self.handle(ApiRequest::Create {
-                namespace: None,
-                body: RequestBody::Object(namespace),
-            });
-            if response.status_code == 201 {
-                created += 1;
-            }
-        }
-        created
+        SYSTEM_NAMESPACES
+            .iter()
+            .filter(|name| self.bootstrap_namespace(name))
+            .count()
+    }
+
+    /// Create one system namespace, as [`ApiServer::bootstrap`] does for each
+    /// (a caller that spreads the work over several turns calls it per name).
+    /// True if it was created now.
+    pub fn bootstrap_namespace(&mut self, name: &str) -> bool {
+        let namespace =
+            serde_json::json!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":name}});
+        let response = self.handle(ApiRequest::Create {
+            namespace: None,
+            body: RequestBody::Object(namespace),
+        });
+        response.status_code == 201
     }
 
     /// The virtual clock, read from the etcd client.

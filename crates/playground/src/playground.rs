@@ -574,7 +574,7 @@ impl Playground {
             },
         }));
         // Both lists are sorted by key and no key is in both (alive xor deleted).
-        entries.sort_by(|left, right| left.key.cmp(&right.key));
+        playground_core::sort::sort_by(&mut entries, |left, right| left.key.cmp(&right.key));
         Ok(entries)
     }
 

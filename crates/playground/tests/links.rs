@@ -237,3 +237,13 @@ fn an_action_without_its_tag_or_a_field_its_kind_needs_is_refused_with_the_field
     assert!(error(r#"{"kind":"teleport"}"#).starts_with("unknown variant `teleport`"), "{}", error(r#"{"kind":"teleport"}"#));
     assert!(error(r#"{"kind":"fault","fault":{"action":"explode"}}"#).starts_with("unknown variant `explode`"));
 }
+
+#[test]
+fn links_autosaves_and_exported_files_hold_exactly_the_json_serde_json_writes() {
+    let mut every_action = random_scenario(1);
+    every_action.actions = every_action_with_its_json().into_iter().map(|(action, _)| TimedAction { at_ms: 5, action }).collect();
+    for scenario in (0..40).map(random_scenario).chain([every_action]) {
+        assert_eq!(playground::link::encode_compact_json(&scenario), serde_json::to_string(&scenario).unwrap());
+        assert_eq!(playground::link::encode_json(&scenario), serde_json::to_string_pretty(&scenario).unwrap());
+    }
+}

@@ -2,7 +2,7 @@
 //! localStorage (autosave) and files (export/import). The only module that
 //! touches any of them.
 
-use playground::link::{decode_fragment, decode_json, encode_fragment, encode_json, replay, LinkError};
+use playground::link::{decode_fragment, decode_json, encode_compact_json, encode_fragment, encode_json, replay, LinkError};
 use playground::{Playground, Scenario};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -63,9 +63,7 @@ pub fn autosave(scenario: &Scenario) {
     let Some(storage) = window().and_then(|window| window.local_storage().ok().flatten()) else {
         return;
     };
-    if let Ok(text) = serde_json::to_string(scenario) {
-        storage.set_item(AUTOSAVE_KEY, &text).ok();
-    }
+    storage.set_item(AUTOSAVE_KEY, &encode_compact_json(scenario)).ok();
 }
 
 /// Puts the run in the address bar and returns the full link.

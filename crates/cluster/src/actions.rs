@@ -1,13 +1,19 @@
 //! What a user (or a scenario) can do to the cluster, and what can go wrong.
 
+use serde::de::Error as _;
 use serde::Deserialize;
+use serde::Deserializer;
 use serde::Serialize;
 
 use crate::network::MessageId;
 use etcd_member::MemberId;
 
-/// One user action. Serde-tagged so a share link can carry a list of them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One user action. Serde-tagged so a share link can carry a list of them:
+/// `{"action": "cut_link", "from": 1, "to": 2, "both_directions": true}`.
+///
+/// `Deserialize` is written by hand (see [`FaultActionFields`]) for the page's
+/// size; it reads exactly the JSON the derived internally-tagged form wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum FaultAction {
     /// Kill the member: its volatile state is lost, its disk (vote, log, snapshot) kept.
@@ -39,6 +45,94 @@ pub enum FaultAction {
     RemoveMember { member: MemberId },
     /// The leader hands leadership to this running voter (etcd's `move-leader`).
     TransferLeader { to: MemberId },
+}
+
+/// [`FaultAction`]'s JSON read flat: the tag and every field any variant has.
+///
+/// Why not `#[derive(Deserialize)]` with `#[serde(tag = "action")]`: serde
+/// derives an internally tagged enum by buffering the object into its private
+/// `Content` tree and running one visitor per variant over it, about 35 KB of
+/// wasm for this enum alone. One struct of optional fields plus a `match` reads
+/// the same JSON (missing tag, unknown tag and missing field are still errors
+/// naming the field) for a fraction of that. Fields a variant does not have are
+/// ignored, as before, as long as they have the type the field has elsewhere.
+#[derive(Deserialize)]
+struct FaultActionFields {
+    action: FaultKind,
+    member: Option<MemberId>,
+    groups: Option<Vec<Vec<MemberId>>>,
+    from: Option<MemberId>,
+    to: Option<MemberId>,
+    both_directions: Option<bool>,
+    latency_ms_min: Option<u64>,
+    latency_ms_max: Option<u64>,
+    loss_probability: Option<f64>,
+    message: Option<MessageId>,
+}
+
+/// The `action` tag of [`FaultAction`]'s JSON.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FaultKind {
+    Crash,
+    Restart,
+    Partition,
+    Heal,
+    CutLink,
+    RestoreLink,
+    SetLinkLatency,
+    SetLinkLoss,
+    HoldMessage,
+    ReleaseMessage,
+    DropMessage,
+    AddMember,
+    RemoveMember,
+    TransferLeader,
+}
+
+/// The field, or serde's "missing field" error naming it.
+fn required<T>(value: Option<T>, field: &'static str) -> Result<T, &'static str> {
+    value.ok_or(field)
+}
+
+impl FaultActionFields {
+    /// The action the fields describe, or the name of a field it lacks.
+    fn into_action(self) -> Result<FaultAction, &'static str> {
+        let member = || required(self.member, "member");
+        let from = || required(self.from, "from");
+        let to = || required(self.to, "to");
+        let both_directions = || required(self.both_directions, "both_directions");
+        let message = || required(self.message, "message");
+        Ok(match self.action {
+            FaultKind::Crash => FaultAction::Crash { member: member()? },
+            FaultKind::Restart => FaultAction::Restart { member: member()? },
+            FaultKind::Partition => FaultAction::Partition { groups: required(self.groups, "groups")? },
+            FaultKind::Heal => FaultAction::Heal,
+            FaultKind::CutLink => FaultAction::CutLink { from: from()?, to: to()?, both_directions: both_directions()? },
+            FaultKind::RestoreLink => FaultAction::RestoreLink { from: from()?, to: to()?, both_directions: both_directions()? },
+            FaultKind::SetLinkLatency => FaultAction::SetLinkLatency {
+                from: from()?,
+                to: to()?,
+                latency_ms_min: required(self.latency_ms_min, "latency_ms_min")?,
+                latency_ms_max: required(self.latency_ms_max, "latency_ms_max")?,
+            },
+            FaultKind::SetLinkLoss => {
+                FaultAction::SetLinkLoss { from: from()?, to: to()?, loss_probability: required(self.loss_probability, "loss_probability")? }
+            }
+            FaultKind::HoldMessage => FaultAction::HoldMessage { message: message()? },
+            FaultKind::ReleaseMessage => FaultAction::ReleaseMessage { message: message()? },
+            FaultKind::DropMessage => FaultAction::DropMessage { message: message()? },
+            FaultKind::AddMember => FaultAction::AddMember { member: member()? },
+            FaultKind::RemoveMember => FaultAction::RemoveMember { member: member()? },
+            FaultKind::TransferLeader => FaultAction::TransferLeader { to: to()? },
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for FaultAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        FaultActionFields::deserialize(deserializer)?.into_action().map_err(D::Error::missing_field)
+    }
 }
 
 /// Why an action was refused.

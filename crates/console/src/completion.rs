@@ -91,7 +91,7 @@ pub fn complete(line: &str, cursor: usize, backend: &mut dyn EtcdctlBackend) -> 
             .iter()
             .map(|flag| format!("--{}", flag.long))
             .collect();
-        names.sort();
+        playground_core::sort::sort(&mut names);
         names.dedup();
         return matching(&mut names.into_iter());
     }

@@ -1,6 +1,7 @@
 //! Facts about etcd clusters that every layer of the playground shares.
 //!
-//! Today this is the quorum arithmetic of the etcd FAQ ("What is failure
+//! One shared [`sort`] keeps the page small (see its module docs). The facts:
+//! the quorum arithmetic of the etcd FAQ ("What is failure
 //! tolerance?"): a cluster of `n` voting members commits a write once a
 //! majority, `n / 2 + 1`, has it in its log, so it survives `n - majority`
 //! failed members.
@@ -16,4 +17,5 @@
 //! ```
 
 pub mod quorum;
+pub mod sort;
 pub mod time;

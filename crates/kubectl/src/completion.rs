@@ -96,7 +96,7 @@ pub fn complete(line: &str, cursor: usize, registry_keys: &[String]) -> Vec<Stri
     }
     if current.starts_with('-') {
         let mut names: Vec<String> = command.flags.iter().map(|flag| format!("--{}", flag.long)).collect();
-        names.sort();
+        playground_core::sort::sort(&mut names);
         return matching(names);
     }
     // Positionals so far (flag values skipped).
@@ -156,6 +156,6 @@ fn object_names(registry_keys: &[String], resource: Resource, namespace: Option<
         .filter(|rest| !rest.contains('/'))
         .map(str::to_string)
         .collect();
-    names.sort();
+    playground_core::sort::sort(&mut names);
     names
 }

@@ -120,7 +120,7 @@ fn selector_text(object: &Value) -> String {
             });
         }
     }
-    parts.sort();
+    playground_core::sort::sort(&mut parts);
     if parts.is_empty() {
         "<none>".to_string()
     } else {

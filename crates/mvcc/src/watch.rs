@@ -134,7 +134,7 @@ impl Store {
                 found.push((entry.revision(), key, entry.is_tombstone()));
             }
         }
-        found.sort_by_key(|found| found.0);
+        playground_core::sort::sort_by_key(&mut found, |found| found.0);
         let mut batches: Vec<Vec<Event>> = Vec::new();
         let mut current_batch: Vec<Event> = Vec::new();
         let mut revisions_in_batch = 0usize;

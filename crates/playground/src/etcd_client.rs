@@ -163,7 +163,10 @@ impl Etcd for ClusterEtcd {
     }
 
     fn take_watch_responses(&mut self) -> Vec<WatchResponse> {
-        let members: std::collections::BTreeSet<MemberId> = self.watch_members.values().copied().collect();
+        // Inserted, not collected: `BTreeSet::from_iter` sorts through a copy of the
+        // standard sort of its own (page size, see `playground_core::sort`).
+        let mut members = std::collections::BTreeSet::new();
+        members.extend(self.watch_members.values().copied());
         let mut cluster = self.cluster.borrow_mut();
         let mut mailbox = self.watch_mailbox.borrow_mut();
         members.into_iter().flat_map(|member| mailbox.take_apiserver(&mut cluster, member)).collect()

@@ -65,8 +65,7 @@ pub enum LinkError {
 
 /// The fragment (without `#`) for a scenario.
 pub fn encode_fragment(scenario: &Scenario) -> String {
-    // Serialising plain data cannot fail; an empty object would be a bug.
-    let json = serde_json::to_vec(scenario).unwrap_or_default();
+    let json = scenario_json(scenario, false);
     let compressed = compress_to_vec(&json, COMPRESSION_LEVEL);
     format!("{FRAGMENT_PREFIX}{}", base64url_encode(&compressed))
 }
@@ -105,8 +104,64 @@ pub fn decode_json(json: &[u8]) -> Result<Scenario, LinkError> {
 
 /// A scenario as an exported file's JSON (pretty, so it can be read and edited).
 pub fn encode_json(scenario: &Scenario) -> String {
-    // Serialising plain data cannot fail; an empty string would be a bug.
-    serde_json::to_string_pretty(scenario).unwrap_or_default()
+    String::from_utf8(scenario_json(scenario, true)).unwrap_or_default()
+}
+
+/// A scenario as compact JSON (what a link deflates; the page's autosave).
+/// The same text as `serde_json::to_string`.
+pub fn encode_compact_json(scenario: &Scenario) -> String {
+    String::from_utf8(scenario_json(scenario, false)).unwrap_or_default()
+}
+
+/// The scenario's JSON, compact or pretty, through one serializer type.
+///
+/// Why not `serde_json::to_vec` and `to_string_pretty`: each formatter gets
+/// its own copy of the whole `Serialize` code of `Scenario` (every action,
+/// fault and layout field) in the wasm; [`Layout`] picks the formatting at
+/// run time instead, byte for byte what serde_json's own formatters write.
+fn scenario_json(scenario: &Scenario, pretty: bool) -> Vec<u8> {
+    let mut json = Vec::new();
+    let layout = Layout { pretty: pretty.then(serde_json::ser::PrettyFormatter::new) };
+    let mut serializer = serde_json::Serializer::with_formatter(&mut json, layout);
+    // Serialising plain data into memory cannot fail; empty output would be a bug.
+    if serde::Serialize::serialize(scenario, &mut serializer).is_err() {
+        json.clear();
+    }
+    json
+}
+
+/// serde_json's `CompactFormatter` or `PrettyFormatter`, chosen at run time:
+/// the methods the pretty one overrides, delegated to whichever is in use.
+struct Layout {
+    pretty: Option<serde_json::ser::PrettyFormatter<'static>>,
+}
+
+/// Calls `$method` on the pretty formatter if there is one, else on the compact one.
+macro_rules! delegate {
+    ($($method:ident($($argument:ident: $type:ty),*);)*) => {
+        $(
+            fn $method<W: ?Sized + std::io::Write>(&mut self, writer: &mut W $(, $argument: $type)*) -> std::io::Result<()> {
+                match &mut self.pretty {
+                    Some(pretty) => pretty.$method(writer $(, $argument)*),
+                    None => serde_json::ser::CompactFormatter.$method(writer $(, $argument)*),
+                }
+            }
+        )*
+    };
+}
+
+impl serde_json::ser::Formatter for Layout {
+    delegate! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        begin_object_value();
+        end_object_value();
+    }
 }
 
 /// Replays a decoded scenario, with replay failures as a [`LinkError`].

@@ -702,7 +702,7 @@ impl Playground {
         let deleted = store.deleted_keys(&key, &range_end, revision).map_err(|error| error.to_string())?;
         entries.extend(deleted.into_iter().map(tombstone_entry));
         // Both lists are sorted by key and no key is in both (alive xor deleted).
-        entries.sort_by(|left, right| left.key.cmp(&right.key));
+        playground_core::sort::sort_by(&mut entries, |left, right| left.key.cmp(&right.key));
         Ok(entries)
     }
 

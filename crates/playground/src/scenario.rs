@@ -2,7 +2,8 @@
 //! virtual time it happened at. Replaying a scenario reproduces the run.
 
 use cluster::FaultAction;
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::playground::PlaygroundConfig;
 
@@ -10,8 +11,11 @@ use crate::playground::PlaygroundConfig;
 /// differently.
 pub const SCENARIO_FORMAT_VERSION: u32 = 1;
 
-/// What the user did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the user did: `{"kind": "console", "line": "etcdctl get a", "stdin": ""}`.
+///
+/// `Deserialize` is written by hand (see [`UserActionFields`]) for the page's
+/// size; it reads exactly the JSON the derived internally-tagged form wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum UserAction {
     /// A fault or network change (crash, partition, drop a message, ...).
@@ -30,6 +34,73 @@ pub enum UserAction {
     /// moment: the events the watch has at once (or its 410 Gone), then it is
     /// closed, so replay never has to keep a watch open.
     Watch { resource: String, namespace: Option<String>, resource_version: Option<String> },
+}
+
+/// [`UserAction`]'s JSON read flat: the tag and every field any variant has.
+///
+/// Why not the derive: serde derives an internally tagged enum by buffering
+/// the object into its private `Content` tree and running a visitor per
+/// variant over it (17 KB of wasm here; `cluster::FaultAction` does the same).
+/// Missing tag, unknown tag and missing field are still errors naming it.
+#[derive(Deserialize)]
+struct UserActionFields {
+    kind: UserActionKind,
+    fault: Option<FaultAction>,
+    manifest: Option<String>,
+    setup: Option<crate::race::RaceSetup>,
+    line: Option<String>,
+    stdin: Option<String>,
+    resource: Option<String>,
+    namespace: Option<String>,
+    name: Option<String>,
+    resource_version: Option<String>,
+}
+
+/// The `kind` tag of [`UserAction`]'s JSON.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum UserActionKind {
+    Fault,
+    Apply,
+    Race,
+    Console,
+    StopCommand,
+    Delete,
+    Watch,
+}
+
+/// The field, or serde's "missing field" error naming it.
+fn required<T>(value: Option<T>, field: &'static str) -> Result<T, &'static str> {
+    value.ok_or(field)
+}
+
+impl UserActionFields {
+    /// The action the fields describe, or the name of a field it lacks.
+    fn into_action(self) -> Result<UserAction, &'static str> {
+        Ok(match self.kind {
+            UserActionKind::Fault => UserAction::Fault { fault: required(self.fault, "fault")? },
+            UserActionKind::Apply => UserAction::Apply { manifest: required(self.manifest, "manifest")? },
+            UserActionKind::Race => UserAction::Race { setup: required(self.setup, "setup")? },
+            UserActionKind::Console => UserAction::Console { line: required(self.line, "line")?, stdin: required(self.stdin, "stdin")? },
+            UserActionKind::StopCommand => UserAction::StopCommand,
+            UserActionKind::Delete => UserAction::Delete {
+                resource: required(self.resource, "resource")?,
+                namespace: self.namespace,
+                name: required(self.name, "name")?,
+            },
+            UserActionKind::Watch => UserAction::Watch {
+                resource: required(self.resource, "resource")?,
+                namespace: self.namespace,
+                resource_version: self.resource_version,
+            },
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for UserAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        UserActionFields::deserialize(deserializer)?.into_action().map_err(D::Error::missing_field)
+    }
 }
 
 /// Which tutorial is open and at which step (0-based).

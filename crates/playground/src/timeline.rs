@@ -96,7 +96,7 @@ pub fn timeline_marks<'a>(actions: &[TimedAction], records: impl IntoIterator<It
         Some(TimelineMark { at_ms: record.at_ms, kind, label })
     });
     let mut marks: Vec<TimelineMark> = actions.chain(events).collect();
-    marks.sort_by_key(|mark| (mark.at_ms, mark.kind));
+    playground_core::sort::sort_by_key(&mut marks, |mark| (mark.at_ms, mark.kind));
     marks
 }
 

@@ -166,3 +166,84 @@ fn an_exported_file_is_read_back_through_the_same_checks_as_a_link() {
     let error = playground::link::replay(&decoded).err().expect("member 8 does not exist");
     assert!(matches!(error, LinkError::ReplayFailed { .. }), "{error:?}");
 }
+
+/// Every action kind, with the JSON a link carries for it. The literals are
+/// the wire format older pages wrote (serde's internally tagged form): links
+/// and autosaves made before the hand-written decoders must still open.
+fn every_action_with_its_json() -> Vec<(UserAction, &'static str)> {
+    use cluster::MessageId;
+    let fault = |fault: FaultAction| UserAction::Fault { fault };
+    let (one, two) = (MemberId(1), MemberId(2));
+    vec![
+        (fault(FaultAction::Crash { member: one }), r#"{"kind":"fault","fault":{"action":"crash","member":1}}"#),
+        (fault(FaultAction::Restart { member: one }), r#"{"kind":"fault","fault":{"action":"restart","member":1}}"#),
+        (fault(FaultAction::Partition { groups: vec![vec![one], vec![two, MemberId(3)]] }), r#"{"kind":"fault","fault":{"action":"partition","groups":[[1],[2,3]]}}"#),
+        (fault(FaultAction::Heal), r#"{"kind":"fault","fault":{"action":"heal"}}"#),
+        (fault(FaultAction::CutLink { from: one, to: two, both_directions: true }), r#"{"kind":"fault","fault":{"action":"cut_link","from":1,"to":2,"both_directions":true}}"#),
+        (fault(FaultAction::RestoreLink { from: two, to: one, both_directions: false }), r#"{"kind":"fault","fault":{"action":"restore_link","from":2,"to":1,"both_directions":false}}"#),
+        (
+            fault(FaultAction::SetLinkLatency { from: one, to: two, latency_ms_min: 10, latency_ms_max: 250 }),
+            r#"{"kind":"fault","fault":{"action":"set_link_latency","from":1,"to":2,"latency_ms_min":10,"latency_ms_max":250}}"#,
+        ),
+        (fault(FaultAction::SetLinkLoss { from: one, to: two, loss_probability: 0.25 }), r#"{"kind":"fault","fault":{"action":"set_link_loss","from":1,"to":2,"loss_probability":0.25}}"#),
+        (fault(FaultAction::HoldMessage { message: MessageId(7) }), r#"{"kind":"fault","fault":{"action":"hold_message","message":7}}"#),
+        (fault(FaultAction::ReleaseMessage { message: MessageId(7) }), r#"{"kind":"fault","fault":{"action":"release_message","message":7}}"#),
+        (fault(FaultAction::DropMessage { message: MessageId(8) }), r#"{"kind":"fault","fault":{"action":"drop_message","message":8}}"#),
+        (fault(FaultAction::AddMember { member: MemberId(4) }), r#"{"kind":"fault","fault":{"action":"add_member","member":4}}"#),
+        (fault(FaultAction::RemoveMember { member: two }), r#"{"kind":"fault","fault":{"action":"remove_member","member":2}}"#),
+        (fault(FaultAction::TransferLeader { to: two }), r#"{"kind":"fault","fault":{"action":"transfer_leader","to":2}}"#),
+        (UserAction::Apply { manifest: "kind: ConfigMap\n".into() }, r#"{"kind":"apply","manifest":"kind: ConfigMap\n"}"#),
+        (
+            UserAction::Race { setup: RaceSetup { namespace: "default".into(), name: "web".into(), replicas_a: 1, replicas_b: 2, retry_on_conflict: true } },
+            r#"{"kind":"race","setup":{"namespace":"default","name":"web","replicas_a":1,"replicas_b":2,"retry_on_conflict":true}}"#,
+        ),
+        (UserAction::Console { line: "etcdctl txn".into(), stdin: "put a b\n".into() }, r#"{"kind":"console","line":"etcdctl txn","stdin":"put a b\n"}"#),
+        (UserAction::StopCommand, r#"{"kind":"stop_command"}"#),
+        (UserAction::Delete { resource: "pods".into(), namespace: None, name: "web-1".into() }, r#"{"kind":"delete","resource":"pods","namespace":null,"name":"web-1"}"#),
+        (
+            UserAction::Watch { resource: "pods".into(), namespace: Some("default".into()), resource_version: Some("12".into()) },
+            r#"{"kind":"watch","resource":"pods","namespace":"default","resource_version":"12"}"#,
+        ),
+    ]
+}
+
+#[test]
+fn every_kind_of_action_is_written_and_read_in_the_format_older_links_carry() {
+    for (action, json) in every_action_with_its_json() {
+        assert_eq!(serde_json::to_string(&action).unwrap(), json, "written form of {action:?}");
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::from_value::<UserAction>(value).unwrap(), action, "read back from {json}");
+    }
+}
+
+#[test]
+fn optional_fields_may_be_left_out_and_unknown_fields_are_ignored() {
+    let read = |json: &str| serde_json::from_value::<UserAction>(serde_json::from_str(json).unwrap());
+    assert_eq!(
+        read(r#"{"kind":"delete","resource":"pods","name":"web-1"}"#).unwrap(),
+        UserAction::Delete { resource: "pods".into(), namespace: None, name: "web-1".into() }
+    );
+    assert_eq!(read(r#"{"kind":"watch","resource":"pods"}"#).unwrap(), UserAction::Watch { resource: "pods".into(), namespace: None, resource_version: None });
+    assert_eq!(read(r#"{"kind":"fault","fault":{"action":"heal","note":"x"},"extra":1}"#).unwrap(), UserAction::Fault { fault: FaultAction::Heal });
+}
+
+#[test]
+fn an_action_without_its_tag_or_a_field_its_kind_needs_is_refused_with_the_fields_name() {
+    let error = |json: &str| serde_json::from_value::<UserAction>(serde_json::from_str(json).unwrap()).unwrap_err().to_string();
+    assert_eq!(error(r#"{"line":"etcdctl get a","stdin":""}"#), "missing field `kind`");
+    assert_eq!(error(r#"{"kind":"console","line":"etcdctl get a"}"#), "missing field `stdin`");
+    assert_eq!(error(r#"{"kind":"fault","fault":{"member":1}}"#), "missing field `action`");
+    assert_eq!(error(r#"{"kind":"fault","fault":{"action":"cut_link","from":1,"to":2}}"#), "missing field `both_directions`");
+    assert!(error(r#"{"kind":"teleport"}"#).starts_with("unknown variant `teleport`"), "{}", error(r#"{"kind":"teleport"}"#));
+    assert!(error(r#"{"kind":"fault","fault":{"action":"explode"}}"#).starts_with("unknown variant `explode`"));
+}
+
+#[test]
+fn links_autosaves_and_exported_files_hold_exactly_the_json_serde_json_writes() {
+    let mut every_action = random_scenario(1);
+    every_action.actions = every_action_with_its_json().into_iter().map(|(action, _)| TimedAction { at_ms: 5, action }).collect();
+    for scenario in (0..40).map(random_scenario).chain([every_action]) {
+        assert_eq!(playground::link::encode_compact_json(&scenario), serde_json::to_string(&scenario).unwrap());
+        assert_eq!(playground::link::encode_json(&scenario), serde_json::to_string_pretty(&scenario).unwrap());
+    }
+}

@@ -21,7 +21,10 @@ pub struct ClusterDiagramProps {
 /// Where member `index` of `count` sits.
 pub fn member_position(index: usize, count: usize) -> (f64, f64) {
     let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * index as f64 / count.max(1) as f64;
-    (CENTER_X + RING_RADIUS * angle.cos(), CENTER_Y + RING_RADIUS * angle.sin())
+    // The browser's Math.cos/sin, not f64's: those compile Rust's own libm
+    // into the page (with its large-argument reduction, about 8 KB of wasm)
+    // for the one place the page needs a sine.
+    (CENTER_X + RING_RADIUS * js_sys::Math::cos(angle), CENTER_Y + RING_RADIUS * js_sys::Math::sin(angle))
 }
 
 /// The role as the diagram names it.

@@ -60,7 +60,7 @@ fn desired_subsets<'a>(service: &Value, pods: impl Iterator<Item = &'a Value>) -
     if addresses.is_empty() {
         return None;
     }
-    addresses.sort_by(|left, right| left["ip"].as_str().cmp(&right["ip"].as_str()));
+    playground_core::sort::sort_by(&mut addresses, |left, right| left["ip"].as_str().cmp(&right["ip"].as_str()));
     let ports: Vec<Value> = service
         .pointer("/spec/ports")
         .and_then(Value::as_array)

@@ -135,7 +135,7 @@ impl ReplicaSetController {
             }
         } else if difference < 0 {
             // Unscheduled first, then not running, then by name.
-            owned.sort_by_key(|pod| {
+            playground_core::sort::sort_by_key(&mut owned, |pod| {
                 (
                     pod.pointer("/spec/nodeName")
                         .and_then(Value::as_str)

@@ -97,7 +97,7 @@ impl Scheduler {
                 }
             }
         }
-        pending.sort_by(|left, right| (&left.0, &left.1).cmp(&(&right.0, &right.1)));
+        playground_core::sort::sort_by(&mut pending, |left, right| (&left.0, &left.1).cmp(&(&right.0, &right.1)));
         for (_, key, pod) in pending {
             // Fewest pods, then first by name (BTreeMap order).
             let Some(node) = load

@@ -232,7 +232,7 @@ fn root_usage() -> String {
     out.push_str("\nOPTIONS:\n");
     let mut flags = spec::GLOBAL_FLAGS.to_vec();
     flags.push(ROOT_HELP_FLAG);
-    flags.sort_by_key(|flag| flag.long);
+    playground_core::sort::sort_by_key(&mut flags, |flag| flag.long);
     let rows: Vec<(String, String)> = flags
         .iter()
         .map(|flag| (flag.usage_cell(), flag.usage.to_string()))
@@ -766,7 +766,7 @@ fn endpoint_health(call: &mut Call<'_>, parsed: &ParsedFlags) -> Result<(), Fail
             check.error.map(|error| error.client_text()),
         ));
     }
-    results.sort_by_key(|(_, took, _)| *took);
+    playground_core::sort::sort_by_key(&mut results, |(_, took, _)| *took);
     match call.printer.format {
         Format::Json => {
             let items: Vec<String> = results

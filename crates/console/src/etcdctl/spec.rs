@@ -702,7 +702,7 @@ pub fn usage_text(path: &[&CommandSpec]) -> String {
     }
     let mut local: Vec<FlagSpec> = command.flags.to_vec();
     local.extend_from_slice(command.persistent_flags);
-    local.sort_by_key(|flag| flag.long);
+    playground_core::sort::sort_by_key(&mut local, |flag| flag.long);
     if !local.is_empty() {
         out.push_str("\nOPTIONS:\n");
         let rows: Vec<(String, String)> = local
@@ -715,7 +715,7 @@ pub fn usage_text(path: &[&CommandSpec]) -> String {
     for ancestor in path.iter().take(path.len().saturating_sub(1)) {
         inherited.extend_from_slice(ancestor.persistent_flags);
     }
-    inherited.sort_by_key(|flag| flag.long);
+    playground_core::sort::sort_by_key(&mut inherited, |flag| flag.long);
     out.push_str("\nGLOBAL OPTIONS:\n");
     let rows: Vec<(String, String)> = inherited
         .iter()

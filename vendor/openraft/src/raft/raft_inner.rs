@@ -89,7 +89,6 @@ where C: RaftTypeConfig
     }
 
     /// Invoke RaftCore by sending a RaftMsg and blocks waiting for response.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn call_core<T>(&self, mes: RaftMsg<C>, rx: OneshotReceiverOf<C, T>) -> Result<T, Fatal<C>>
     where T: OptionalSend {
         let sum = if tracing::enabled!(Level::DEBUG) {
@@ -110,7 +109,6 @@ where C: RaftTypeConfig
     /// The sender half is handed to `make_msg` and the matching receiver half is awaited here.
     /// Prefer this over [`Self::call_core`]: `RaftMsg` does not carry the response type, so
     /// `call_core` accepts any receiver, including one belonging to a different request.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn call_core_oneshot<T, F>(&self, make_msg: F) -> Result<T, Fatal<C>>
     where
         T: OptionalSend,
@@ -234,7 +232,6 @@ where C: RaftTypeConfig
     }
 
     /// Wait for `RaftCore` task to finish and record the returned value from the task.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(in crate::raft) async fn join_core_task(&self) {
         // Get the Running state of RaftCore,
         // or an error if RaftCore has been in Joining state.

@@ -84,7 +84,7 @@ impl Default for MemberSettings {
 }
 
 /// A member's Raft role as etcd names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Role {
     Follower,
     Candidate,

@@ -325,7 +325,11 @@ impl Member {
                 _ => now,
             };
             let acked = metrics.last_quorum_acked.as_ref().map(|acked| **acked).unwrap_or(since).max(since);
-            let alone = membership.voter_ids().nth(1).is_none();
+            // At most one distinct voter across the (joint) configs; `voter_ids()` would
+            // collect them into a set on every observation.
+            let mut voters = membership.get_joint_config().iter().flatten();
+            let first_voter = voters.next();
+            let alone = voters.all(|voter| Some(voter) == first_voter);
             if !alone && now - acked > lease {
                 role = Role::Follower;
                 leader = None;

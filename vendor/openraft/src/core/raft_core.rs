@@ -2166,7 +2166,10 @@ where
         // There is no need to check `committed` membership.
         // Because there won't be a leader established without contacting this node, if effective membership
         // contains only this node.
-        let is_single_campaigner = effective.is_voter(&self.id) && effective.voter_ids().count() == 1;
+        // Patched (vendor/README.md): `voter_ids().count() == 1` collected every voter into a
+        // set on every election tick; with this node a voter, that is "every voter is this node".
+        let is_single_campaigner = effective.is_voter(&self.id)
+            && effective.membership().get_joint_config().iter().flatten().all(|voter| *voter == self.id);
 
         if is_single_campaigner {
             // When a node restart, it may stay in any state but the in progress election(engine.candidate) is

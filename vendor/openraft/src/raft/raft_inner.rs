@@ -81,7 +81,9 @@ where C: RaftTypeConfig
         if let Err(e) = send_res {
             let msg = e.0;
 
-            let fatal = self.get_core_stop_error().await;
+            // Boxed (patched, vendor/README.md): this cold path's future would otherwise be
+            // inlined into, and enlarge, every API call's future.
+            let fatal = Box::pin(self.get_core_stop_error()).await;
             tracing::error!("failed to send RaftMsg to RaftCore: {msg}, error: {fatal}",);
             return Err(fatal);
         }
@@ -136,8 +138,9 @@ where C: RaftTypeConfig
                 // running; joining the core then would block forever. Bound the wait: if the core
                 // has not stopped, the dropped responder is itself the error, and we return at once
                 // instead of waiting any longer.
-                let fatal = if self.wait_core_stopped(RECV_CORE_STOP_TIMEOUT).await {
-                    let fatal = self.get_core_stop_error().await;
+                // Boxed (patched, vendor/README.md): cold path, see `send_msg`.
+                let fatal = if Box::pin(self.wait_core_stopped(RECV_CORE_STOP_TIMEOUT)).await {
+                    let fatal = Box::pin(self.get_core_stop_error()).await;
                     tracing::error!("{}: error: {}", func_name!(), fatal);
                     fatal
                 } else {

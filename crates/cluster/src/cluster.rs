@@ -432,18 +432,22 @@ impl Cluster {
             }
             return;
         }
+        // Only the invariant checks read `applies` and `statuses` (the page runs without them).
+        let check_invariants = self.config.check_invariants;
         let mut applies: Vec<ObservedApply> = Vec::new();
         let mut events: Vec<TraceEvent> = Vec::new();
         let mut statuses: BTreeMap<MemberId, MemberStatus> = BTreeMap::new();
         for (id, slot) in &mut self.members {
             let Some(member) = &slot.running else { continue };
             for applied in member.take_applied() {
-                applies.push(ObservedApply {
-                    member: *id,
-                    index: applied.index,
-                    term: applied.term,
-                    revision: applied.revision,
-                });
+                if check_invariants {
+                    applies.push(ObservedApply {
+                        member: *id,
+                        index: applied.index,
+                        term: applied.term,
+                        revision: applied.revision,
+                    });
+                }
                 events.push(TraceEvent::Applied {
                     member: *id,
                     index: applied.index,
@@ -464,13 +468,15 @@ impl Cluster {
             if previous.map(|previous| previous.commit_index).unwrap_or(0) < status.commit_index {
                 events.push(TraceEvent::Committed { member: *id, index: status.commit_index });
             }
-            slot.last_status = Some(status.clone());
-            statuses.insert(*id, status);
+            if check_invariants {
+                statuses.insert(*id, status.clone());
+            }
+            slot.last_status = Some(status);
         }
         for event in events {
             self.record(event);
         }
-        if !self.config.check_invariants {
+        if !check_invariants {
             return;
         }
         let hashers: BTreeMap<MemberId, Box<dyn Fn() -> u64>> = self

@@ -6,6 +6,7 @@
 //! invariants. Equal-time events run in a fixed order: timers, then messages
 //! by (due time, message id), then client deadlines by request id.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
@@ -329,7 +330,7 @@ impl Cluster {
 
     fn deliver(&mut self, message: InFlight) {
         let InFlight { id, from, to, payload, .. } = message;
-        let kind = payload.kind().to_string();
+        let kind = Cow::Borrowed(payload.kind());
         let target = self.running_member(to);
         let drop_reason = match (&target, self.network.link(from, to).state) {
             (None, _) => Some("member down"),
@@ -371,7 +372,7 @@ impl Cluster {
     }
 
     fn put_on_wire(&mut self, from: MemberId, to: MemberId, payload: Payload) {
-        let kind = payload.kind().to_string();
+        let kind = Cow::Borrowed(payload.kind());
         if !self.members.get(&to).map(|slot| slot.running.is_some()).unwrap_or(false) {
             // Connection refused: the sender learns at once (its channel is dropped).
             self.record(TraceEvent::MessageDropped { id: MessageId(0), from, to, kind, reason: "member down".to_string() });
@@ -863,7 +864,7 @@ impl Cluster {
                 let Some(dropped) = self.network.remove(message) else {
                     return Err(ClusterError::UnknownMessage(message));
                 };
-                let kind = dropped.payload.kind().to_string();
+                let kind = Cow::Borrowed(dropped.payload.kind());
                 self.record(TraceEvent::MessageDropped {
                     id: message,
                     from: dropped.from,

@@ -17,6 +17,7 @@
 //! assert_ne!(first.finish(), second.finish());
 //! ```
 
+use std::borrow::Cow;
 use std::hash::Hash;
 use std::hash::Hasher;
 
@@ -31,10 +32,12 @@ use etcd_member::Role;
 /// One thing that happened.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TraceEvent {
-    MessageSent { id: MessageId, from: MemberId, to: MemberId, kind: String, summary: String, deliver_ms: u64 },
+    /// `kind` is one of the message kinds' static names (borrowed: no allocation per message;
+    /// it hashes, prints and serialises like a `String`).
+    MessageSent { id: MessageId, from: MemberId, to: MemberId, kind: Cow<'static, str>, summary: String, deliver_ms: u64 },
     MessageDuplicated { id: MessageId, copy: MessageId, deliver_ms: u64 },
-    MessageDelivered { id: MessageId, from: MemberId, to: MemberId, kind: String },
-    MessageDropped { id: MessageId, from: MemberId, to: MemberId, kind: String, reason: String },
+    MessageDelivered { id: MessageId, from: MemberId, to: MemberId, kind: Cow<'static, str> },
+    MessageDropped { id: MessageId, from: MemberId, to: MemberId, kind: Cow<'static, str>, reason: String },
     MessageHeld { id: MessageId },
     MessageReleased { id: MessageId },
     RoleChanged { member: MemberId, role: Role, term: u64 },

@@ -6,6 +6,7 @@
 //! invariants. Equal-time events run in a fixed order: timers, then messages
 //! by (due time, message id), then client deadlines by request id.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
@@ -329,7 +330,7 @@ impl Cluster {
 
     fn deliver(&mut self, message: InFlight) {
         let InFlight { id, from, to, payload, .. } = message;
-        let kind = payload.kind().to_string();
+        let kind = Cow::Borrowed(payload.kind());
         let target = self.running_member(to);
         let drop_reason = match (&target, self.network.link(from, to).state) {
             (None, _) => Some("member down"),
@@ -371,7 +372,7 @@ impl Cluster {
     }
 
     fn put_on_wire(&mut self, from: MemberId, to: MemberId, payload: Payload) {
-        let kind = payload.kind().to_string();
+        let kind = Cow::Borrowed(payload.kind());
         if !self.members.get(&to).map(|slot| slot.running.is_some()).unwrap_or(false) {
             // Connection refused: the sender learns at once (its channel is dropped).
             self.record(TraceEvent::MessageDropped { id: MessageId(0), from, to, kind, reason: "member down".to_string() });
@@ -432,18 +433,22 @@ impl Cluster {
             }
             return;
         }
+        // Only the invariant checks read `applies` and `statuses` (the page runs without them).
+        let check_invariants = self.config.check_invariants;
         let mut applies: Vec<ObservedApply> = Vec::new();
         let mut events: Vec<TraceEvent> = Vec::new();
         let mut statuses: BTreeMap<MemberId, MemberStatus> = BTreeMap::new();
         for (id, slot) in &mut self.members {
             let Some(member) = &slot.running else { continue };
             for applied in member.take_applied() {
-                applies.push(ObservedApply {
-                    member: *id,
-                    index: applied.index,
-                    term: applied.term,
-                    revision: applied.revision,
-                });
+                if check_invariants {
+                    applies.push(ObservedApply {
+                        member: *id,
+                        index: applied.index,
+                        term: applied.term,
+                        revision: applied.revision,
+                    });
+                }
                 events.push(TraceEvent::Applied {
                     member: *id,
                     index: applied.index,
@@ -464,13 +469,15 @@ impl Cluster {
             if previous.map(|previous| previous.commit_index).unwrap_or(0) < status.commit_index {
                 events.push(TraceEvent::Committed { member: *id, index: status.commit_index });
             }
-            slot.last_status = Some(status.clone());
-            statuses.insert(*id, status);
+            if check_invariants {
+                statuses.insert(*id, status.clone());
+            }
+            slot.last_status = Some(status);
         }
         for event in events {
             self.record(event);
         }
-        if !self.config.check_invariants {
+        if !check_invariants {
             return;
         }
         let hashers: BTreeMap<MemberId, Box<dyn Fn() -> u64>> = self
@@ -857,7 +864,7 @@ impl Cluster {
                 let Some(dropped) = self.network.remove(message) else {
                     return Err(ClusterError::UnknownMessage(message));
                 };
-                let kind = dropped.payload.kind().to_string();
+                let kind = Cow::Borrowed(dropped.payload.kind());
                 self.record(TraceEvent::MessageDropped {
                     id: message,
                     from: dropped.from,

@@ -51,6 +51,7 @@ pub use invariants::InvariantViolation;
 pub use network::LinkState;
 pub use network::MessageId;
 pub use trace::TraceEvent;
+pub use trace::TraceHasher;
 pub use trace::TraceRecord;
 pub use view::ClusterView;
 pub use view::LinkView;

@@ -17,6 +17,8 @@
 //! compact(4): the generation ended by 4.0 is gone:  {5.0}       bounds: 5 .. 5
 //! ```
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::types::{KeyValue, Revision};
@@ -32,7 +34,8 @@ pub(crate) struct Entry {
     /// The main revision of the put that created this generation (kept when compaction removes that put).
     pub(crate) created: i64,
     pub(crate) lease: i64,
-    pub(crate) value: Box<[u8]>,
+    /// Shared, so copying the store for a Raft snapshot copies no value bytes.
+    pub(crate) value: Arc<[u8]>,
 }
 
 impl Entry {
@@ -127,7 +130,7 @@ impl KeyIndex {
         self.entries.last().filter(|entry| !entry.is_tombstone())
     }
 
-    pub(crate) fn put(&mut self, revision: Revision, value: Box<[u8]>, lease: i64) {
+    pub(crate) fn put(&mut self, revision: Revision, value: Arc<[u8]>, lease: i64) {
         let (version, created) = match self.latest() {
             Some(previous) => (previous.version + 1, previous.created),
             None => (1, revision.main),
@@ -160,7 +163,7 @@ impl KeyIndex {
                 version: 0,
                 created: 0,
                 lease: 0,
-                value: Box::default(),
+                value: Arc::default(),
             },
         );
         self.appended(revision.main);
@@ -335,9 +338,9 @@ mod tests {
             if step % 37 == 36 {
                 index.tombstone(Revision::new(main, 0));
             } else {
-                index.put(Revision::new(main, 0), Box::default(), 0);
+                index.put(Revision::new(main, 0), Arc::default(), 0);
                 if step % 11 == 0 {
-                    index.put(Revision::new(main, 1), Box::default(), 0);
+                    index.put(Revision::new(main, 1), Arc::default(), 0);
                 }
             }
         }
@@ -404,13 +407,13 @@ mod tests {
     /// between them, and an open one.
     fn two_generations_and_an_open_one() -> KeyIndex {
         let mut index = KeyIndex::default();
-        index.put(Revision::new(2, 0), Box::from(&b"a"[..]), 0);
-        index.put(Revision::new(3, 0), Box::from(&b"b"[..]), 0);
+        index.put(Revision::new(2, 0), Arc::from(&b"a"[..]), 0);
+        index.put(Revision::new(3, 0), Arc::from(&b"b"[..]), 0);
         index.tombstone(Revision::new(4, 0));
-        index.put(Revision::new(6, 0), Box::from(&b"c"[..]), 0);
-        index.put(Revision::new(7, 1), Box::from(&b"d"[..]), 0);
+        index.put(Revision::new(6, 0), Arc::from(&b"c"[..]), 0);
+        index.put(Revision::new(7, 1), Arc::from(&b"d"[..]), 0);
         index.tombstone(Revision::new(9, 0));
-        index.put(Revision::new(12, 0), Box::from(&b"e"[..]), 0);
+        index.put(Revision::new(12, 0), Arc::from(&b"e"[..]), 0);
         index
     }
 

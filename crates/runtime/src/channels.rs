@@ -73,10 +73,54 @@ impl openraft_rt::Mpsc for SimMpsc {
     }
 }
 
+type TokioSend<'a, T> = Pin<Box<dyn Future<Output = Result<(), tokio::sync::mpsc::error::SendError<T>>> + 'a>>;
+
+/// [`MpscSender`]'s send: at its first poll, `try_send`; only when the channel is full,
+/// tokio's `send`, boxed.
+///
+/// Same behaviour as awaiting tokio's `send`, which at its first poll takes a permit if one
+/// is free (permits freed while senders wait go to the waiters first, so a free permit means
+/// nobody waits) and enqueues, else queues for one. But tokio's future holds the message
+/// twice plus a semaphore wait: inline, it made every future that sends (each openraft API
+/// call, so each delivered Raft message) some 900 bytes larger, memcpy'd at every call. This
+/// one is the message and two pointers.
+struct MpscSend<'a, T> {
+    sender: &'a tokio::sync::mpsc::Sender<T>,
+    message: Option<T>,
+    waiting: Option<TokioSend<'a, T>>,
+}
+
+// The message is only ever moved by value, never pinned.
+impl<T> Unpin for MpscSend<'_, T> {}
+
+impl<T> Future for MpscSend<'_, T> {
+    type Output = Result<(), openraft_rt::SendError<T>>;
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if let Some(message) = this.message.take() {
+            match this.sender.try_send(message) {
+                Ok(()) => return Poll::Ready(Ok(())),
+                Err(tokio::sync::mpsc::error::TrySendError::Closed(message)) => {
+                    return Poll::Ready(Err(openraft_rt::SendError(message)))
+                }
+                Err(tokio::sync::mpsc::error::TrySendError::Full(message)) => {
+                    this.waiting = Some(Box::pin(this.sender.send(message)));
+                }
+            }
+        }
+        match this.waiting.as_mut() {
+            Some(waiting) => waiting.as_mut().poll(context).map(|result| result.map_err(|error| openraft_rt::SendError(error.0))),
+            // Polled again after it completed: it never completes twice.
+            None => Poll::Pending,
+        }
+    }
+}
+
 impl<T: OptionalSend> openraft_rt::MpscSender<SimMpsc, T> for MpscSender<T> {
     #[allow(clippy::manual_async_fn)] // keeps the trait's exact signature
     fn send(&self, message: T) -> impl Future<Output = Result<(), openraft_rt::SendError<T>>> + OptionalSend {
-        async move { self.0.send(message).await.map_err(|error| openraft_rt::SendError(error.0)) }
+        MpscSend { sender: &self.0, message: Some(message), waiting: None }
     }
 
     fn downgrade(&self) -> MpscWeakSender<T> {

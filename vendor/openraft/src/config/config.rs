@@ -255,6 +255,28 @@ pub struct Config {
     #[cfg_attr(feature = "serde", serde(default))]
     pub leader_lease: Option<u64>,
 
+    /// Whether the metrics carry the leader's per-follower `replication` and `heartbeat` maps.
+    ///
+    /// `None` (the default) or `Some(true)`: they do, as upstream openraft does. `Some(false)`:
+    /// both stay `None`, which spares building (and comparing, and dropping) two maps on every
+    /// turn of the core loop while leading. For embedders that never read them.
+    ///
+    /// Patched in for the etcd playground (see vendor/README.md in that repository).
+    #[cfg_attr(feature = "clap", clap(long))]
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub replication_metrics: Option<bool>,
+
+    /// Whether the full [`RaftMetrics`](crate::RaftMetrics) is sent (waking everyone who waits on
+    /// `Raft::metrics()`) on every turn of the core loop even when it did not change.
+    ///
+    /// `None` (the default) or `Some(true)`: it is, as upstream openraft does. `Some(false)`: it
+    /// is sent only when it differs from the last value sent, like the data and server metrics.
+    ///
+    /// Patched in for the etcd playground (see vendor/README.md in that repository).
+    #[cfg_attr(feature = "clap", clap(long))]
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub resend_unchanged_metrics: Option<bool>,
+
     /// The timeout for sending a **non-last** snapshot segment, in milliseconds.
     ///
     /// It is disabled by default by setting it to `0`.
@@ -645,6 +667,8 @@ impl Default for Config {
             install_snapshot_timeout: DEFAULTS.install_snapshot_timeout,
             append_entries_timeout: None,
             leader_lease: None,
+            replication_metrics: None,
+            resend_unchanged_metrics: None,
             send_snapshot_timeout: DEFAULTS.send_snapshot_timeout,
             max_payload_entries: DEFAULTS.max_payload_entries,
             max_append_entries: Some(DEFAULTS.max_append_entries),

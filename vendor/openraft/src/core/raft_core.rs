@@ -347,8 +347,6 @@ where
         Err(err)
     }
 
-    #[tracing::instrument(level = "trace", skip_all, fields(id=display(&self.id), cluster=%self.config.cluster_name
-    ))]
     async fn do_main(&mut self, rx_shutdown: OneshotReceiverOf<C, ()>) -> Result<Infallible, Fatal<C>> {
         tracing::debug!("raft node is initializing");
 
@@ -391,7 +389,6 @@ where
     /// Broadcasting a heartbeat per read does not amplify RPCs: heartbeat events reach each target
     /// through a watch channel, so a burst coalesces to the latest event, and a heartbeat sent
     /// later also satisfies the thresholds of the reads queued before it.
-    #[tracing::instrument(level = "trace", skip(self, tx))]
     pub(super) fn handle_get_linearizer(&mut self, linearizer_option: LinearizerOption, tx: ClientReadTx<C>) {
         // Setup sentinel values to track when we've received majority confirmation of leadership.
 
@@ -470,7 +467,6 @@ where
     //       Because allowing this requires the engine to be able to store more than 2
     //       membership logs. And it does not need to wait for the previous membership log to commit
     //       to propose the new membership log.
-    #[tracing::instrument(level = "debug", skip(self, payloads, tx, preconditions))]
     pub(super) fn change_membership(
         &mut self,
         changes: ChangeMembers<C::NodeId, C::Node>,
@@ -514,7 +510,6 @@ where
     /// is that same payload.
     ///
     /// [`RaftPayload::with_membership()`]: crate::entry::RaftPayload::with_membership
-    #[tracing::instrument(level = "debug", skip(self, payload, tx, preconditions))]
     pub(super) fn append_membership(
         &mut self,
         payload: C::Payload,
@@ -639,7 +634,6 @@ where
     /// (application-defined) or [`ProgressResponder`] (general-purpose); the former is for
     /// application-defined entries like user data, the latter is for membership configuration
     /// changes.
-    #[tracing::instrument(level = "debug", skip_all, fields(id = display(&self.id)))]
     pub fn write_entries(
         &mut self,
         payloads: BatchOf<C, PayloadOf<C>>,
@@ -692,7 +686,6 @@ where
     }
 
     /// Send a heartbeat message to every follower/learners.
-    #[tracing::instrument(level = "debug", skip_all, fields(id = display(&self.id)))]
     pub(crate) fn send_heartbeat(&mut self, emitter: impl fmt::Display) -> bool {
         tracing::debug!("send heartbeat, now: {}", C::now().display());
 
@@ -727,7 +720,6 @@ where
         true
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     pub fn flush_metrics(&mut self) {
         let io_state = self.engine.state.io_state();
         self.metrics.progress.send_log_progress(io_state.log_progress.flushed().cloned());
@@ -735,7 +727,9 @@ where
         self.metrics.progress.send_apply_progress(io_state.apply_progress.flushed().cloned());
         self.metrics.progress.send_snapshot_progress(io_state.snapshot.flushed().cloned());
 
-        let (replication, heartbeat) = if let Some(leader) = self.engine.leader.as_ref() {
+        // Patched (vendor/README.md): `Config::replication_metrics == Some(false)` skips both maps.
+        let leader_maps = self.engine.leader.as_ref().filter(|_| self.config.replication_metrics != Some(false));
+        let (replication, heartbeat) = if let Some(leader) = leader_maps {
             let replication_prog = &leader.progress;
             let replication = Some(replication_prog.collect_mapped(|item| item.id_progress_owned()));
 
@@ -754,7 +748,6 @@ where
     }
 
     /// Report a metrics payload on the current state of the Raft node.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn report_metrics(
         &mut self,
         replication: Option<ReplicationMetrics<C>>,
@@ -868,6 +861,11 @@ where
         });
 
         tracing::debug!("report metrics: {}", m);
+        // Patched (vendor/README.md): `Config::resend_unchanged_metrics == Some(false)` sends the
+        // full metrics only when they changed, like the data and server metrics above.
+        if self.config.resend_unchanged_metrics == Some(false) && *self.metrics.all.borrow_watched() == m {
+            return;
+        }
         let res = self.metrics.all.send(m);
 
         if let Err(err) = res {
@@ -881,7 +879,6 @@ where
     /// See: [Conditions for initialization][precondition]
     ///
     /// [precondition]: crate::docs::cluster_control::cluster_formation#preconditions-for-initialization
-    #[tracing::instrument(level = "debug", skip(self, tx))]
     pub(crate) fn handle_initialize(
         &mut self,
         member_nodes: BTreeMap<C::NodeId, C::Node>,
@@ -933,7 +930,6 @@ where
     ///
     /// Returns `true` if a build was queued, `false` if one is already in progress and the request
     /// was dropped.
-    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) fn trigger_snapshot(&mut self) -> bool {
         tracing::debug!("{}", func_name!());
         self.engine.snapshot_handler().trigger_snapshot()
@@ -964,7 +960,6 @@ where
     ///
     /// Unlike tick-based triggers, this runs after every message batch, making it independent of
     /// the tick configuration and more responsive to state changes.
-    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) fn trigger_routine_actions(&mut self) {
         // Check snapshot policy and trigger snapshot if needed
         if let Some(at) = self
@@ -1050,7 +1045,6 @@ where
     /// continues to operate and commit logs until it steps down or a new leader
     /// is elected. In the future, OpenRaft will also allow a node that was never
     /// in the membership to become a leader.
-    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) fn current_leader(&self) -> Option<C::NodeId> {
         tracing::debug!(
             "get current_leader: self_id: {}, vote: {}",
@@ -1084,7 +1078,6 @@ where
     }
 
     /// Apply log entries to the state machine, from the `first`(inclusive) to `last`(inclusive).
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn apply_to_state_machine(
         &mut self,
         first: LogIdOf<C>,
@@ -1133,7 +1126,6 @@ where
     }
 
     /// Spawn a new replication stream returning its replication state handle.
-    #[tracing::instrument(level = "debug", skip(self))]
     #[allow(clippy::type_complexity)]
     pub(crate) async fn spawn_replication_stream(
         &mut self,
@@ -1222,7 +1214,6 @@ where
     ///
     /// If there is a command that waits for a callback, just return and wait for
     /// next RaftMsg.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn run_engine_commands(&mut self) -> Result<(), StorageError<C>> {
         if tracing::enabled!(Level::DEBUG) {
             tracing::debug!("queued commands: start...");
@@ -1323,7 +1314,6 @@ where
     /// Run an event handling loop
     ///
     /// It always returns a [`Fatal`] error upon returning.
-    #[tracing::instrument(level = "debug", skip_all, fields(id=display(&self.id)))]
     async fn runtime_loop(&mut self, mut rx_shutdown: OneshotReceiverOf<C, ()>) -> Result<Infallible, Fatal<C>> {
         // Ratio control the ratio of number of RaftMsg to process to number of Notification to process.
         let mut balancer = Balancer::new(10_000);
@@ -1521,7 +1511,6 @@ where
     /// partitioned peer — is **not** a grant, otherwise a fully isolated node would synthesize a
     /// quorum and inflate its term. A network that has not implemented `pre_vote` returns
     /// `Ok(granted)` from the default impl, keeping Pre-Vote a no-op during a rolling upgrade.
-    #[tracing::instrument(level = "trace", skip_all)]
     async fn spawn_parallel_vote_requests(&mut self, vote_req: &VoteRequest<C>, kind: VoteRequestKind) {
         let vote = vote_req.vote.clone();
         let id = self.id.clone();
@@ -1595,7 +1584,6 @@ where
     }
 
     /// Tell every other voter to accept a new leader.
-    #[tracing::instrument(level = "trace", skip_all)]
     async fn broadcast_transfer_leader(&mut self, req: TransferLeaderRequest<C>) {
         let ttl = Duration::from_millis(self.config.election_timeout_min);
 
@@ -1664,7 +1652,6 @@ where
         }
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(super) fn handle_vote_request(&mut self, req: VoteRequest<C>, tx: VoteTx<C>) {
         tracing::info!("{}: req: {}", func_name!(), req);
 
@@ -1684,7 +1671,6 @@ where
         });
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(super) fn handle_pre_vote_request(&mut self, req: VoteRequest<C>, tx: VoteTx<C>) {
         tracing::info!("{}: req: {}", func_name!(), req);
 
@@ -1697,7 +1683,6 @@ where
         });
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(super) fn handle_append_entries_request(&mut self, req: AppendEntriesRequest<C>, tx: AppendEntriesTx<C>) {
         tracing::debug!("{}: req: {}", func_name!(), req);
 
@@ -1714,8 +1699,6 @@ where
     }
 
     /// Handle a full snapshot received from the dedicated install-snapshot channel.
-    #[tracing::instrument(level = "debug", skip(self, req), fields(state = debug(self.engine.state.server_state), id=display(&self.id)
-    ))]
     pub(crate) fn handle_install_full_snapshot_request(&mut self, req: InstallFullSnapshotRequest<C, SM>) {
         tracing::debug!("RAFT_event id={:<2}  input: {}", self.id, req);
 
@@ -1724,8 +1707,6 @@ where
         self.engine.handle_install_full_snapshot(req.vote, req.snapshot, req.tx);
     }
 
-    #[tracing::instrument(level = "debug", skip(self, msg), fields(state = debug(self.engine.state.server_state), id=display(&self.id)
-    ))]
     pub(crate) fn handle_api_msg(&mut self, msg: RaftMsg<C>) {
         tracing::debug!("RAFT_event id={:<2}  input: {}", self.id, msg);
 
@@ -1955,8 +1936,6 @@ where
         }
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(state = debug(self.engine.state.server_state), id=display(&self.id)
-    ))]
     pub(crate) fn handle_notification(&mut self, notify: Notification<C>) -> Result<(), Fatal<C>> {
         tracing::debug!("RAFT_event id={:<2} notify: {}", self.id, notify);
 
@@ -2157,7 +2136,6 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     fn handle_tick_election(&mut self) {
         let now = C::now();
 
@@ -2188,7 +2166,10 @@ where
         // There is no need to check `committed` membership.
         // Because there won't be a leader established without contacting this node, if effective membership
         // contains only this node.
-        let is_single_campaigner = effective.is_voter(&self.id) && effective.voter_ids().count() == 1;
+        // Patched (vendor/README.md): `voter_ids().count() == 1` collected every voter into a
+        // set on every election tick; with this node a voter, that is "every voter is this node".
+        let is_single_campaigner = effective.is_voter(&self.id)
+            && effective.membership().get_joint_config().iter().flatten().all(|voter| *voter == self.id);
 
         if is_single_campaigner {
             // When a node restart, it may stay in any state but the in progress election(engine.candidate) is

@@ -170,7 +170,6 @@ where
         self.pre_candidate.as_mut().unwrap()
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn startup(&mut self) {
         // Allows starting up as a leader.
 
@@ -231,7 +230,6 @@ where
     /// differently.
     ///
     /// [precondition]: crate::docs::cluster_control::cluster_formation#preconditions-for-initialization
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn initialize(&mut self, membership: Membership<C::NodeId, C::Node>) -> Result<(), InitializeError<C>> {
         self.check_initialize()?;
 
@@ -252,7 +250,6 @@ where
     }
 
     /// Start to elect this node as leader
-    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) fn elect(&mut self) {
         self.do_elect(false);
     }
@@ -261,7 +258,6 @@ where
     ///
     /// The emitted vote request is marked so that voters grant it even when the leader lease
     /// has not expired. See: Raft dissertation, section 4.2.3.
-    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) fn elect_by_leadership_transfer(&mut self) {
         self.do_elect(true);
     }
@@ -314,7 +310,6 @@ where
     /// While this node's own leader lease is still valid, the round is refused as a complete
     /// no-op: a live Leader is serving this node, and every peer applying the same lease rule
     /// would reject. [`elect`](Self::elect) remains the forced override.
-    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) fn pre_elect(&mut self) {
         let now = C::now();
         let leased_vote = &self.state.vote;
@@ -383,7 +378,6 @@ where
         self.pre_candidate.as_mut()
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn handle_vote_req(&mut self, req: VoteRequest<C>) -> VoteResponse<C> {
         let now = C::now();
         let local_leased_vote = &self.state.vote;
@@ -459,7 +453,6 @@ where
     /// state is left untouched and no command is emitted. Unlike
     /// [`handle_vote_req`](Self::handle_vote_req), a Pre-Vote is never a leadership transfer, so
     /// the leader lease is always honored.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn handle_pre_vote_req(&mut self, req: VoteRequest<C>) -> VoteResponse<C> {
         let now = C::now();
         let local_leased_vote = &self.state.vote;
@@ -504,7 +497,6 @@ where
         VoteResponse::new(self.state.vote_ref(), self.state.last_log_id().cloned(), granted)
     }
 
-    #[tracing::instrument(level = "debug", skip(self, resp))]
     pub(crate) fn handle_vote_resp(&mut self, target: C::NodeId, resp: VoteResponse<C>) {
         tracing::info!(
             "{}: resp: {}, target: {}, my_vote: {}, my_last_log_id: {}",
@@ -577,7 +569,6 @@ where
     /// (mirroring `handle_vote_resp` and etcd's term-propagation on message receipt).
     /// Without it, a lower-term cohort can never discover a higher term via Pre-Vote,
     /// causing a permanent election deadlock during membership changes (issue #1796).
-    #[tracing::instrument(level = "debug", skip(self, resp))]
     pub(crate) fn handle_pre_vote_resp(&mut self, target: C::NodeId, resp: VoteResponse<C>) {
         tracing::info!(
             "{}: target: {}, resp: {}, my_vote: {}, my_last_log_id: {}",
@@ -629,7 +620,6 @@ where
     /// Append entries to follower/learner.
     ///
     /// Also clean conflicting entries and update membership state.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn handle_append_entries(&mut self, vote: &VoteOf<C>, segment: LogSegment<C>, tx: AppendEntriesTx<C>) {
         tracing::debug!(
             "{}: vote: {}, segment: {}, my_vote: {}, my_last_log_id: {}",
@@ -675,7 +665,6 @@ where
     }
 
     /// Install a completely received snapshot on a follower.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn handle_install_full_snapshot(
         &mut self,
         vote: VoteOf<C>,
@@ -721,7 +710,6 @@ where
     /// A Leader demoted to a learner that is still in the membership config is not affected:
     /// openraft allows a learner to act as Leader. See: [Determine Server
     /// State](crate::docs::data::vote#vote-and-membership-define-the-server-state).
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn refresh_server_state(&mut self) {
         tracing::debug!("{}: node_id: {}", func_name!(), self.config.id);
 
@@ -752,7 +740,6 @@ where
     ///
     /// To handle this, we use `try_update_all()` which only updates progress if still behind,
     /// preventing regression of the snapshot cursor.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn on_building_snapshot_done(&mut self, meta: Option<SnapshotMetaOf<C>>) {
         tracing::info!("{}: snapshot_meta: {}", func_name!(), meta.display());
 
@@ -788,7 +775,6 @@ where
     ///
     /// If the node is a follower or learner, it will always purge the logs immediately since no
     /// other tasks are using the logs.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn try_purge_log(&mut self) {
         tracing::debug!("{}: purge_upto: {}", func_name!(), self.state.purge_upto().display());
 
@@ -802,7 +788,6 @@ where
     }
 
     /// This is a to user API that triggers log purging up to `index`, inclusive.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn trigger_purge_log(&mut self, mut index: u64) {
         tracing::info!("{}: index: {}", func_name!(), index);
 
@@ -918,7 +903,6 @@ where
     SM: RaftStateMachine<C>,
 {
     /// Vote is granted by a quorum, leader established.
-    #[tracing::instrument(level = "debug", skip_all)]
     fn establish_leader(&mut self) {
         tracing::info!("{}", func_name!());
 

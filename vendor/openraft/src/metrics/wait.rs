@@ -49,7 +49,6 @@ impl<C> Wait<C>
 where C: RaftTypeConfig
 {
     /// Wait for metrics to satisfy some condition or timeout.
-    #[tracing::instrument(level = "trace", skip(self, func), fields(msg=%msg.to_string()))]
     pub async fn metrics<T>(&self, func: T, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError>
     where T: Fn(&RaftMetrics<C>) -> bool + OptionalSend {
         // Without a timeout, wait on the metrics channel alone, without arming a timer.
@@ -124,13 +123,11 @@ where C: RaftTypeConfig
     }
 
     /// Wait for `vote` to become `want` or timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn vote(&self, want: VoteOf<C>, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.eq(Metric::Vote(want), msg).await
     }
 
     /// Wait for `current_leader` to become `Some(leader_id)` until timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn current_leader(&self, leader_id: C::NodeId, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.metrics(
             |m| m.current_leader.as_ref() == Some(&leader_id),
@@ -141,7 +138,6 @@ where C: RaftTypeConfig
 
     /// Wait until applied exactly `want_log`(inclusive) logs or timeout.
     #[deprecated(since = "0.9.0", note = "use `log_index()` and `applied_index()` instead")]
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn log(&self, want_log_index: Option<u64>, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.eq(Metric::LastLogIndex(want_log_index), msg.to_string()).await?;
         self.eq(Metric::AppliedIndex(want_log_index), msg.to_string()).await
@@ -152,20 +148,17 @@ where C: RaftTypeConfig
         since = "0.9.0",
         note = "use `log_index_at_least()` and `applied_index_at_least()` instead"
     )]
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn log_at_least(&self, want_log: Option<u64>, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.ge(Metric::LastLogIndex(want_log), msg.to_string()).await?;
         self.ge(Metric::AppliedIndex(want_log), msg.to_string()).await
     }
 
     /// Block until the last log index becomes exactly `index` (inclusive) or timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn log_index(&self, index: Option<u64>, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.eq(Metric::LastLogIndex(index), msg).await
     }
 
     /// Block until the last log index becomes at least `index` (inclusive) or timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn log_index_at_least(
         &self,
         index: Option<u64>,
@@ -175,14 +168,12 @@ where C: RaftTypeConfig
     }
 
     /// Block until the applied index becomes exactly `index` (inclusive) or timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn applied_index(&self, index: Option<u64>, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.eq(Metric::AppliedIndex(index), msg).await
     }
 
     /// Block until the last applied log index become at least `index` (inclusive) or timeout.
     /// Note that this also implies `last_log_id >= index`.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn applied_index_at_least(
         &self,
         index: Option<u64>,
@@ -192,7 +183,6 @@ where C: RaftTypeConfig
     }
 
     /// Wait for `state` to become `want_state` or timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn state(&self, want_state: ServerState, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.metrics(
             |m| m.state == want_state,
@@ -206,7 +196,6 @@ where C: RaftTypeConfig
     /// If `at_least` is `Some`, the timestamp must be greater than or equal to it.
     /// If `at_least` is `None`, any quorum-acknowledged timestamp is accepted.
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn leader_with_quorum_acked(
         &self,
         at_least: Option<InstantOf<C>>,
@@ -224,7 +213,6 @@ where C: RaftTypeConfig
 
     /// Wait for `membership` to become the expected node id set or timeout.
     #[deprecated(since = "0.9.0", note = "use `voter_ids()` instead")]
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn members(
         &self,
         want_members: BTreeSet<C::NodeId>,
@@ -241,7 +229,6 @@ where C: RaftTypeConfig
     }
 
     /// Block until membership contains exact the expected `voter_ids` or timeout.
-    #[tracing::instrument(level = "trace", skip_all, fields(msg=msg.to_string().as_str()))]
     pub async fn voter_ids(
         &self,
         voter_ids: impl IntoIterator<Item = C::NodeId>,
@@ -262,7 +249,6 @@ where C: RaftTypeConfig
     }
 
     /// Wait for `snapshot` to become `snapshot_last_log_id` or timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn snapshot(
         &self,
         snapshot_last_log_id: LogIdOf<C>,
@@ -272,7 +258,6 @@ where C: RaftTypeConfig
     }
 
     /// Block until the committed index becomes exactly `index` or timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn committed_index(&self, index: Option<u64>, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.metrics(
             |m| m.local_committed.index() == index,
@@ -282,7 +267,6 @@ where C: RaftTypeConfig
     }
 
     /// Block until the committed index becomes at least `index` (inclusive) or timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn committed_index_at_least(
         &self,
         index: Option<u64>,
@@ -296,7 +280,6 @@ where C: RaftTypeConfig
     }
 
     /// Wait for `purged` to become `want` or timeout.
-    #[tracing::instrument(level = "trace", skip(self), fields(msg=msg.to_string().as_str()))]
     pub async fn purged(&self, want: Option<LogIdOf<C>>, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.eq(Metric::Purged(want), msg).await
     }
@@ -322,7 +305,6 @@ where C: RaftTypeConfig
     }
 
     /// Block until a metric satisfies the specified condition or timeout.
-    #[tracing::instrument(level = "trace", skip_all, fields(cond=cond.to_string(), msg=msg.to_string().as_str()))]
     pub(crate) async fn until(&self, cond: Condition<C>, msg: impl ToString) -> Result<RaftMetrics<C>, WaitError> {
         self.metrics(
             |raft_metrics| match &cond {

@@ -73,7 +73,6 @@ where
     /// let new_voters = BTreeSet::from([3, 4, 5]);
     /// raft.change_membership(new_voters, false).await?;
     /// ```
-    #[tracing::instrument(level = "info", skip_all)]
     pub async fn change_membership(
         &self,
         members: impl Into<ChangeMembers<C::NodeId, C::Node>>,
@@ -116,7 +115,6 @@ where
         change = "accept a request with an optional payload and preconditions"
     )]
     #[since(version = "0.10.0", change = "added payload-aware membership change API")]
-    #[tracing::instrument(level = "info", skip_all)]
     pub async fn change_membership_with_payload(
         &self,
         request: ChangeMembershipRequest<C>,
@@ -147,7 +145,6 @@ where
     /// consensus, as it is when leadership is lost mid-change. Its `expected` field then holds the
     /// joint entry's log id, a value the caller never passed.
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "info", skip_all)]
     pub async fn change_membership_if(
         &self,
         members: impl Into<ChangeMembers<C::NodeId, C::Node>>,
@@ -255,7 +252,6 @@ where
     /// [`UncommittedLeaderLog`]: crate::errors::UncommittedLeaderLog
     /// [`NodeMetadataChanged`]: crate::errors::NodeMetadataChanged
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "info", skip_all)]
     pub async fn append_membership(
         &self,
         membership: Membership<C::NodeId, C::Node>,
@@ -298,7 +294,6 @@ where
     /// let node = BasicNode { addr: "127.0.0.1:8084".to_string() };
     /// raft.add_learner(5, node, true).await?;
     /// ```
-    #[tracing::instrument(level = "debug", skip(self, id), fields(target=display(&id)))]
     pub async fn add_learner(
         &self,
         id: C::NodeId,

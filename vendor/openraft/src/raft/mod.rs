@@ -483,7 +483,6 @@ where
         version = "0.10.0",
         change = "require N::Network: NetSnapshot<SnapshotData = SM::SnapshotData>"
     )]
-    #[tracing::instrument(level="debug", skip_all, fields(cluster=%config.cluster_name))]
     pub async fn new<LS, N>(
         id: C::NodeId,
         config: Arc<Config>,
@@ -517,7 +516,6 @@ where
     /// server.serve().await?;
     /// ```
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level="debug", skip_all, fields(cluster=%config.cluster_name))]
     pub async fn build<LS, N>(
         id: C::NodeId,
         config: Arc<Config>,
@@ -990,7 +988,6 @@ where
     ///
     /// These RPCs are sent by the cluster leader to replicate log entries (§5.3), and are also
     /// used as heartbeats (§5.2).
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn append_entries(&self, rpc: AppendEntriesRequest<C>) -> Result<AppendEntriesResponse<C>, RaftError<C>> {
         self.protocol_api().append_entries(rpc).await.into_raft_result()
     }
@@ -1070,7 +1067,6 @@ where
     ///
     /// These RPCs are sent by cluster peers which are in candidate state attempting to gather votes
     /// (§5.2).
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn vote(&self, rpc: VoteRequest<C>) -> Result<VoteResponse<C>, RaftError<C>> {
         self.protocol_api().vote(rpc).await.into_raft_result()
     }
@@ -1084,7 +1080,6 @@ where
     /// only used when [`Config::enable_pre_vote`](crate::Config::enable_pre_vote) is enabled on
     /// the sender.
     #[since(version = "0.10.0", change = "added for the Pre-Vote feature")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn pre_vote(&self, rpc: VoteRequest<C>) -> Result<VoteResponse<C>, RaftError<C>> {
         self.protocol_api().pre_vote(rpc).await.into_raft_result()
     }
@@ -1094,7 +1089,6 @@ where
     /// The request is served directly by the state-machine worker, not `RaftCore`. It returns an
     /// error only when that worker fails to serve it, e.g., encountering a storage error or having
     /// stopped (`Fatal::Stopped`), which can occur while `RaftCore` is still running.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn get_snapshot(&self) -> Result<Option<SnapshotOf<C, SM::SnapshotData>>, RaftError<C>> {
         self.protocol_api().get_snapshot().await.into_raft_result()
     }
@@ -1122,7 +1116,6 @@ where
         change = "panic on a snapshot inconsistent with the vote or with locally committed logs"
     )]
     #[since(version = "0.9.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn install_full_snapshot(
         &self,
         vote: VoteOf<C>,
@@ -1136,7 +1129,6 @@ where
     /// This method is based on the Raft metrics system which does a good job at staying
     /// up-to-date; however, the `is_leader` method must still be used to guard against stale
     /// reads. This method is perfect for making decisions on where to route client requests.
-    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn current_leader(&self) -> Option<C::NodeId> {
         self.metrics().borrow_watched().current_leader.clone()
     }
@@ -1182,7 +1174,6 @@ where
     )]
     #[since(version = "0.10.0", change = "return ReadLogId instead of Option<LogId>")]
     #[since(version = "0.9.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn ensure_linearizable(
         &self,
         linearizer_option: impl Into<LinearizerOption>,
@@ -1212,7 +1203,6 @@ where
     )]
     #[since(version = "0.10.0", change = "return ReadLogId instead of Option<LogId>")]
     #[since(version = "0.9.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn get_read_log_id(
         &self,
         linearizer_option: impl Into<LinearizerOption>,
@@ -1275,7 +1265,6 @@ where
         change = "accept `impl Into<LinearizerOption>` instead of `ReadPolicy`"
     )]
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn get_read_linearizer(
         &self,
         linearizer_option: impl Into<LinearizerOption>,
@@ -1312,7 +1301,6 @@ where
     /// let response = raft.client_write(request).await?;
     /// println!("Applied at log index: {:?}", response.log_id);
     /// ```
-    #[tracing::instrument(level = "debug", skip(self, app_data))]
     pub async fn client_write(
         &self,
         app_data: C::D,
@@ -1329,7 +1317,6 @@ where
     ///
     /// Returns when the blank entry has been applied to the state machine.
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn write_blank(&self) -> Result<ClientWriteResponse<C>, RaftError<C, ClientWriteError<C>>> {
         self.app_api().client_write(C::Payload::blank()).await.into_raft_result()
     }
@@ -1372,7 +1359,6 @@ where
     /// }
     /// ```
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn client_write_many(
         &self,
         app_data: impl IntoIterator<Item = C::D>,
@@ -1433,7 +1419,6 @@ where
     /// [`RaftNetworkV2::transfer_leader`]: crate::network::RaftNetworkV2::transfer_leader
     #[since(version = "0.10.0", change = "returns TransferLeaderResponse")]
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn handle_transfer_leader(
         &self,
         req: TransferLeaderRequest<C>,
@@ -1497,7 +1482,6 @@ where
     /// nodes.insert(3, BasicNode { addr: "127.0.0.1:8082".to_string() });
     /// raft.initialize(nodes).await?;
     /// ```
-    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn initialize<T>(&self, members: T) -> Result<(), RaftError<C, InitializeError<C>>>
     where T: IntoNodes<C::NodeId, C::Node> + Debug {
         self.management_api().initialize(members).await.into_raft_result()

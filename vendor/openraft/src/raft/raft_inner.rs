@@ -81,7 +81,9 @@ where C: RaftTypeConfig
         if let Err(e) = send_res {
             let msg = e.0;
 
-            let fatal = self.get_core_stop_error().await;
+            // Boxed (patched, vendor/README.md): this cold path's future would otherwise be
+            // inlined into, and enlarge, every API call's future.
+            let fatal = Box::pin(self.get_core_stop_error()).await;
             tracing::error!("failed to send RaftMsg to RaftCore: {msg}, error: {fatal}",);
             return Err(fatal);
         }
@@ -89,7 +91,6 @@ where C: RaftTypeConfig
     }
 
     /// Invoke RaftCore by sending a RaftMsg and blocks waiting for response.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn call_core<T>(&self, mes: RaftMsg<C>, rx: OneshotReceiverOf<C, T>) -> Result<T, Fatal<C>>
     where T: OptionalSend {
         let sum = if tracing::enabled!(Level::DEBUG) {
@@ -110,7 +111,6 @@ where C: RaftTypeConfig
     /// The sender half is handed to `make_msg` and the matching receiver half is awaited here.
     /// Prefer this over [`Self::call_core`]: `RaftMsg` does not carry the response type, so
     /// `call_core` accepts any receiver, including one belonging to a different request.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn call_core_oneshot<T, F>(&self, make_msg: F) -> Result<T, Fatal<C>>
     where
         T: OptionalSend,
@@ -138,8 +138,9 @@ where C: RaftTypeConfig
                 // running; joining the core then would block forever. Bound the wait: if the core
                 // has not stopped, the dropped responder is itself the error, and we return at once
                 // instead of waiting any longer.
-                let fatal = if self.wait_core_stopped(RECV_CORE_STOP_TIMEOUT).await {
-                    let fatal = self.get_core_stop_error().await;
+                // Boxed (patched, vendor/README.md): cold path, see `send_msg`.
+                let fatal = if Box::pin(self.wait_core_stopped(RECV_CORE_STOP_TIMEOUT)).await {
+                    let fatal = Box::pin(self.get_core_stop_error()).await;
                     tracing::error!("{}: error: {}", func_name!(), fatal);
                     fatal
                 } else {
@@ -234,7 +235,6 @@ where C: RaftTypeConfig
     }
 
     /// Wait for `RaftCore` task to finish and record the returned value from the task.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(in crate::raft) async fn join_core_task(&self) {
         // Get the Running state of RaftCore,
         // or an error if RaftCore has been in Joining state.

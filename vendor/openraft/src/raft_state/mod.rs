@@ -393,7 +393,6 @@ where C: RaftTypeConfig
         l
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn purge_log(&mut self, upto: &LogIdOf<C>) {
         self.log_ids.purge(upto);
     }
@@ -403,7 +402,6 @@ where C: RaftTypeConfig
     /// See [Determine Server State][] for more details about determining the server state.
     ///
     /// [Determine Server State]: crate::docs::data::vote#vote-and-membership-define-the-server-state
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn calc_server_state(&self, id: &C::NodeId) -> ServerState {
         tracing::debug!(
             "states: contains: {}, is_voter: {}, is_leader: {}, is_leading: {}",

@@ -109,7 +109,6 @@ where
         }
     }
 
-    #[tracing::instrument(level = "info", skip_all)]
     async fn stream_snapshot(mut self) {
         tracing::info!("{}", func_name!());
 

@@ -383,7 +383,6 @@ where
     /// This method returns at most membership logs with the greatest log index which is
     /// `>=since_index`. If no such membership log is found, it returns `None`, e.g., when logs
     /// are cleaned after being applied.
-    #[tracing::instrument(level = "trace", skip_all)]
     pub async fn last_membership_in_log(
         &mut self,
         since_index: u64,

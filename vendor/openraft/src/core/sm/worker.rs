@@ -100,7 +100,6 @@ where
         C::spawn(fu.instrument(span))
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     async fn worker_loop(&mut self) -> Result<(), StorageError<C>> {
         loop {
             let cmd = self.cmd_rx.recv().await;
@@ -160,7 +159,6 @@ where
             };
         }
     }
-    #[tracing::instrument(level = "debug", skip_all)]
     async fn apply(
         &mut self,
         first: LogIdOf<C>,
@@ -232,7 +230,6 @@ where
     /// - hold a consistent view of the state machine that won't be affected by further writes such
     ///   as applying a log entry,
     /// - or it must be able to acquire a lock that prevents any write operations.
-    #[tracing::instrument(level = "info", skip_all)]
     async fn build_snapshot(&mut self, resp_tx: MpscSenderOf<C, Notification<C>>) {
         // TODO: need to be abortable?
         // use futures_util::future::abortable;
@@ -256,7 +253,6 @@ where
         tracing::info!("{}: returning; spawned building snapshot task", func_name!());
     }
 
-    #[tracing::instrument(level = "info", skip_all)]
     async fn get_snapshot(
         &mut self,
         tx: OneshotSenderOf<C, Option<SnapshotOf<C, SM::SnapshotData>>>,

@@ -45,7 +45,6 @@ where C: RaftTypeConfig
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) async fn get_read_linearizer(
         &self,
         linearizer_option: LinearizerOption,
@@ -54,7 +53,6 @@ where C: RaftTypeConfig
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip(self, payload))]
     pub(crate) async fn client_write(
         &self,
         payload: PayloadOf<C>,
@@ -74,7 +72,6 @@ where C: RaftTypeConfig
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn client_write_ff(
         &self,
         payload: PayloadOf<C>,
@@ -115,7 +112,6 @@ where C: RaftTypeConfig
     ///
     /// If RaftCore stops, the stream yields `Err(Fatal::Stopped)` and ends.
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn client_write_many(
         &self,
         payloads: impl IntoIterator<Item = PayloadOf<C>>,

@@ -47,7 +47,6 @@ where C: RaftTypeConfig
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) async fn initialize<T>(&self, members: T) -> Result<Result<(), InitializeError<C>>, Fatal<C>>
     where T: IntoNodes<C::NodeId, C::Node> + Debug {
         self.inner
@@ -59,7 +58,6 @@ where C: RaftTypeConfig
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "info", skip_all)]
     pub(crate) async fn change_membership(
         &self,
         members: impl Into<ChangeMembers<C::NodeId, C::Node>>,
@@ -202,7 +200,6 @@ where C: RaftTypeConfig
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "info", skip_all)]
     pub(crate) async fn append_membership(
         &self,
         membership: Membership<C::NodeId, C::Node>,
@@ -227,7 +224,6 @@ where C: RaftTypeConfig
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip(self, id), fields(target=display(&id)))]
     pub(crate) async fn add_learner(
         &self,
         id: C::NodeId,

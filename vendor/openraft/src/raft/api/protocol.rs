@@ -119,14 +119,12 @@ where
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip(self, rpc))]
     pub(crate) async fn vote(&self, rpc: VoteRequest<C>) -> Result<VoteResponse<C>, Fatal<C>> {
         tracing::info!("Raft::vote(): rpc: {}", rpc);
 
         self.inner.call_core_oneshot(|tx| RaftMsg::RequestVote { rpc, tx }).await
     }
 
-    #[tracing::instrument(level = "debug", skip(self, rpc))]
     pub(crate) async fn pre_vote(&self, rpc: VoteRequest<C>) -> Result<VoteResponse<C>, Fatal<C>> {
         tracing::info!("Raft::pre_vote(): rpc: {}", rpc);
 
@@ -134,7 +132,6 @@ where
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip(self, rpc))]
     pub(crate) async fn append_entries(
         &self,
         rpc: AppendEntriesRequest<C>,
@@ -158,7 +155,6 @@ where
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn get_snapshot(&self) -> Result<Option<SmSnapshotOf<C, SM>>, Fatal<C>> {
         tracing::debug!("Raft::get_snapshot()");
 
@@ -168,7 +164,6 @@ where
     }
 
     #[since(version = "0.10.0")]
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn install_full_snapshot(
         &self,
         vote: VoteOf<C>,

@@ -64,7 +64,6 @@ where
     /// Append entries to follower/learner.
     ///
     /// Also clean conflicting entries and update membership state.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn append_entries(&mut self, prev_log_id: Option<LogIdOf<C>>, mut entries: Vec<C::Entry>) {
         tracing::debug!(
             "{}: local last_log_id: {}, request: prev_log_id: {}, entries: {}",
@@ -146,7 +145,6 @@ where
     /// - conflicting entries are deleted.
     ///
     /// Membership config changes are also detected and applied here.
-    #[tracing::instrument(level = "debug", skip(self, entries))]
     pub(crate) fn do_append_entries(&mut self, entries: Vec<C::Entry>) {
         debug_assert!(!entries.is_empty());
         debug_assert_eq!(entries[0].index(), self.state.log_ids.last().next_index(),);
@@ -166,7 +164,6 @@ where
     /// conflict with the leader.
     ///
     /// And revert effective membership to the last committed if it is from the conflicting logs.
-    #[tracing::instrument(level = "debug", skip(self))]
     fn truncate_logs(&mut self, since: u64) {
         tracing::debug!("truncate logs since index {}", since);
 
@@ -210,7 +207,6 @@ where
     }
 
     /// Install into the membership state the membership config carried by a snapshot.
-    #[tracing::instrument(level = "debug", skip_all)]
     fn membership_install_snapshot(&mut self, membership: StoredMembershipOf<C>, snapshot_last_log_index: u64) {
         tracing::debug!("install membership from snapshot: {}", membership);
 
@@ -239,7 +235,6 @@ where
     ///   until the condition is satisfied (`RaftCore` receives a `Notification`).
     /// - Otherwise `None` if the snapshot will not be installed (e.g., if it is not newer than the
     ///   current state).
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn install_full_snapshot(&mut self, snapshot: SmSnapshotOf<C, SM>) -> Option<Condition<C>> {
         let meta = &snapshot.meta;
         tracing::info!("install full snapshot, meta: {:?}", meta);

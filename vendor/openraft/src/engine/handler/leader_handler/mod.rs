@@ -80,7 +80,6 @@ where
     /// committed.
     ///
     /// TODO(xp): if vote indicates this node is not the leader, refuse append
-    #[tracing::instrument(level = "debug", skip(self, payloads))]
     pub(crate) fn leader_append_entries<I>(&mut self, payloads: I) -> Option<LeaderLogIds<CommittedLeaderIdOf<C>>>
     where I: IntoIterator<Item = PayloadOf<C>> + AsRef<[PayloadOf<C>]> {
         let log_ids = self.leader.assign_log_ids(payloads.as_ref().len())?;
@@ -131,7 +130,6 @@ where
         Some(log_ids)
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn send_heartbeat(&mut self, bypass_min_interval: bool) -> bool {
         if !self.heartbeat_is_allowed(C::now()) {
             return false;

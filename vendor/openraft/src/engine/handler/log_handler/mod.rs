@@ -41,7 +41,6 @@ where
     }
 
     /// Purge log entries up to `RaftState.purge_upto()`, inclusive.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn purge_log(&mut self) {
         let st = &mut self.state;
         let purge_upto = st.purge_upto();
@@ -67,7 +66,6 @@ where
     ///
     /// This method is called after building a snapshot because openraft only purges logs that are
     /// already included in the snapshot.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn schedule_policy_based_purge(&mut self) {
         if let Some(purge_upto) = self.calc_purge_upto() {
             self.update_purge_upto(purge_upto);
@@ -75,7 +73,6 @@ where
     }
 
     /// Update the log id it expects to purge up to. It won't trigger the purge immediately.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn update_purge_upto(&mut self, purge_upto: LogIdOf<C>) {
         debug_assert!(self.state.purge_upto() <= Some(&purge_upto));
         self.state.purge_upto = Some(purge_upto);
@@ -88,7 +85,6 @@ where
     ///
     /// `max_keep` specifies the number of applied logs to keep.
     /// `max_keep==0` means every applied log can be purged.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn calc_purge_upto(&self) -> Option<LogIdOf<C>> {
         let st = &self.state;
         let max_keep = self.config.max_in_snapshot_log_to_keep;

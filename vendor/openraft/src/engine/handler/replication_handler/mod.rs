@@ -91,7 +91,6 @@ where
     /// Append a new membership and update related state such as replication streams.
     ///
     /// It is called by the leader when a new membership log is appended to the log store.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn append_membership(&mut self, log_id: &LogIdOf<C>, m: &Membership<C::NodeId, C::Node>) {
         tracing::debug!("update effective membership: log_id:{} {}", log_id, m);
 
@@ -125,7 +124,6 @@ where
     /// Rebuild leader's replication progress to reflect replication changes.
     ///
     /// E.g., when adding/removing a follower/learner.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn rebuild_progresses(&mut self) {
         let em = self.state.membership_state.effective();
 
@@ -199,7 +197,6 @@ where
 
     /// Update progress when replicated data(logs or snapshot) matches on follower/learner and is
     /// accepted.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn update_matching(
         &mut self,
         node_id: C::NodeId,
@@ -230,7 +227,6 @@ where
     /// Commit the log id that is granted(accepted) by a quorum of voters.
     ///
     /// In raft a log that is granted and in the leader term is committed.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn try_commit_quorum_accepted(&mut self, granted: Option<LogIdOf<C>>) {
         // Only when the log id is proposed by the current leader, it is committed.
         if let Some(ref c) = granted
@@ -270,7 +266,6 @@ where
     /// `matching` to `None`. `VecProgress::reset_entry_with()` moves the entry down to
     /// keep the progress ordering, but deliberately does not lower the recorded
     /// quorum-accepted value: a value accepted by a quorum must never be withdrawn.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn update_conflicting(
         &mut self,
         target: C::NodeId,
@@ -312,7 +307,6 @@ where
     }
 
     /// Update replication progress when a response is received.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn update_progress(
         &mut self,
         target: C::NodeId,
@@ -357,7 +351,6 @@ where
     }
 
     /// Update replication streams to reflect replication progress change.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn rebuild_replication_streams(&mut self, close_old: bool) {
         let mut targets = vec![];
 
@@ -388,7 +381,6 @@ where
     /// Initiate replication for every target that is not sending data in flight.
     ///
     /// `send_none` specifies whether to force to send a message even when there is no data to send.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn initiate_replication(&mut self) {
         tracing::debug!("{}: progress: {:?}", func_name!(), self.leader.progress);
 
@@ -415,7 +407,6 @@ where
         }
     }
 
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn send_to_target(
         output: &mut EngineOutput<C, SM>,
         leader_vote: CommittedVoteOf<C>,
@@ -455,7 +446,6 @@ where
     ///
     /// Purging logs involves concurrent log accesses by replication tasks and purging tasks.
     /// Therefore, it is a method of ReplicationHandler.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn try_purge_log(&mut self) {
         tracing::debug!(
             "try_purge_log: last_purged_log_id: {}, purge_upto: {}",

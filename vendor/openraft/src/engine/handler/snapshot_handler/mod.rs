@@ -36,7 +36,6 @@ where
     }
 
     /// Trigger building a snapshot if there is no pending building job.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn trigger_snapshot(&mut self) -> bool {
         tracing::debug!("{}", func_name!());
 
@@ -59,7 +58,6 @@ where
     /// [`RaftStateMachine`] implementation.
     ///
     /// [`RaftStateMachine`]: crate::storage::RaftStateMachine
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn update_snapshot(&mut self, meta: SnapshotMetaOf<C>) -> bool {
         tracing::info!("update_snapshot: {:?}", meta);
 

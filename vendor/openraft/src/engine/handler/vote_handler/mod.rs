@@ -67,7 +67,6 @@ where
     /// Otherwise, it returns `Some(tx)`.
     ///
     /// The `f` is used to create the error response.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn accept_vote<T, F>(
         &mut self,
         vote: &VoteOf<C>,
@@ -107,7 +106,6 @@ where
     ///
     /// Note: This method does not check last-log-id. handle-vote-request has to deal with
     /// last-log-id itself.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) fn update_vote(&mut self, vote: &VoteOf<C>) -> Result<(), RejectVote<C>> {
         // Partial ord compare:
         // Vote does not have to be total ord.

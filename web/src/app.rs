@@ -292,13 +292,19 @@ impl Component for App {
                 self.frames_since_save += 1;
                 if self.autosave_ticks && self.frames_since_save >= AUTOSAVE_EVERY_FRAMES {
                     self.frames_since_save = 0;
-                    persistence::autosave(&self.scenario());
+                    let scenario = self.scenario();
+                    persistence::autosave(&scenario);
                 }
             }
             Msg::TogglePlay => {
                 // Playing on from the past continues from there: a fork.
                 self.fork_if_in_past();
                 self.playing = !self.playing;
+                if !self.playing {
+                    // Paused: show the round a budgeted frame left open as finished,
+                    // as a link made now would replay it.
+                    self.playground.finish_round();
+                }
             }
             Msg::Step => {
                 self.fork_if_in_past();
@@ -371,7 +377,8 @@ impl Component for App {
             Msg::TutorialSetup => self.run_tutorial_setup(),
             Msg::Export => {
                 let file_name = format!("playground-seed{}-{}ms.json", self.playground.config().seed, self.playground.now_ms());
-                if !persistence::export_file(&self.scenario(), &file_name) {
+                let scenario = self.scenario();
+                if !persistence::export_file(&scenario, &file_name) {
                     self.banner = Some(Banner { is_error: true, text: "The browser refused the download.".into() });
                 }
             }
@@ -499,7 +506,10 @@ impl App {
 
     /// The run plus what the page shows (tutorial, layout): what links,
     /// files and the autosave hold.
-    fn scenario(&self) -> Scenario {
+    fn scenario(&mut self) -> Scenario {
+        // A budgeted frame may have stopped inside a controller round; the
+        // replay of this scenario finishes it, so finish it here too.
+        self.playground.finish_round();
         let mut scenario = self.playground.scenario();
         scenario.tutorial = self.tutorial.clone();
         scenario.layout = UiLayout {
@@ -531,7 +541,8 @@ impl App {
     fn save_view(&mut self) {
         if self.persist {
             self.autosave_ticks = true;
-            persistence::autosave(&self.scenario());
+            let scenario = self.scenario();
+            persistence::autosave(&scenario);
         }
     }
 
@@ -738,7 +749,8 @@ impl App {
         self.apply_without_save(action);
         if self.persist {
             self.autosave_ticks = true;
-            persistence::autosave(&self.scenario());
+            let scenario = self.scenario();
+            persistence::autosave(&scenario);
         }
     }
 

@@ -280,6 +280,17 @@ impl Playground {
         }
     }
 
+    /// Finishes a controller round a budgeted [`Playground::advance_to_within`]
+    /// left open (its remaining controllers' apiserver calls wait for etcd,
+    /// so the clock may move on a little). Replaying [`Playground::scenario`]
+    /// always finishes the round, so the page calls this before it saves,
+    /// shares or exports, and when it pauses: a link then shows exactly what
+    /// the author sees.
+    pub fn finish_round(&mut self) {
+        let now_ms = self.now_ms();
+        self.advance_to(now_ms);
+    }
+
     /// Virtual time, ms since the run started.
     pub fn now_ms(&self) -> u64 {
         self.cluster.borrow().now_ms()
@@ -327,6 +338,8 @@ impl Playground {
     /// assert_eq!(sliced.trace_hash(), one_go.trace_hash());
     /// ```
     pub fn advance_to_within(&mut self, target_ms: u64, max_steps: u64) -> bool {
+        // A budget of 0 would never move: a call always makes some progress.
+        let max_steps = max_steps.max(1);
         let first_step = self.cluster_steps();
         let over_budget = |playground: &Playground| playground.cluster_steps() - first_step >= max_steps;
         // Each round advances the clock by at least one ms, and at most one period.
@@ -361,12 +374,6 @@ impl Playground {
             self.trace_log.borrow_mut().drain_from(&mut self.cluster.borrow_mut());
             self.round = Some(self.begin_round());
         }
-    }
-
-    /// Finishes the round a budgeted frame left (see [`Playground::advance_to_within`]).
-    fn finish_round(&mut self) {
-        let now_ms = self.now_ms();
-        self.advance_to_within(now_ms, u64::MAX);
     }
 
     /// Steps the cluster has run since the start (messages delivered, timers

@@ -96,7 +96,15 @@ impl RegistryListing {
         let read_from = ReadFrom {
             asked: (member, revision),
             member: source.map(|(member, incarnation, _)| (member, incarnation)),
-            revisions: source.map(|(_, _, revisions)| revisions),
+            // A past revision's listing changes only with compaction (or while
+            // the store has not reached it yet): new writes do not re-read it.
+            revisions: source.map(|(_, _, (store_revision, compact_revision))| {
+                if revision > 0 {
+                    (store_revision.min(revision), compact_revision)
+                } else {
+                    (store_revision, compact_revision)
+                }
+            }),
         };
         let previous = self.read_from.replace(read_from);
         if previous == Some(read_from) {

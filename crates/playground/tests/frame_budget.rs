@@ -97,3 +97,26 @@ fn a_run_played_in_budgeted_frames_is_the_run_its_scenario_replays() {
     assert_eq!(replayed.registry_keys(None), sliced.registry_keys(None));
     assert!(sliced.registry_keys(None).iter().any(|entry| entry.key.starts_with("/registry/pods/default/web-")), "the controllers ran");
 }
+
+#[test]
+fn a_run_stopped_in_the_middle_of_a_controller_round_is_shared_as_it_is_shown_once_the_round_is_finished() {
+    let mut sliced = Playground::new(PlaygroundConfig { seed: 2, member_count: 5 });
+    sliced.advance(3_000);
+    sliced.apply(UserAction::Apply { manifest: support::DEPLOYMENT.into() }).expect("apply");
+    // Tiny frames until one stops inside a round: its scenario then replays
+    // to more than the page shows (the replay finishes the round).
+    let mut stopped_mid_round = false;
+    for _ in 0..2_000 {
+        let target_ms = sliced.now_ms() + 500;
+        if !sliced.advance_to_within(target_ms, 3) && Playground::replay(&sliced.scenario()).expect("replay").trace_hash() != sliced.trace_hash() {
+            stopped_mid_round = true;
+            break;
+        }
+    }
+    assert!(stopped_mid_round, "no frame stopped inside a controller round");
+
+    sliced.finish_round();
+    let replayed = Playground::replay(&sliced.scenario()).expect("replay");
+    assert_eq!(replayed.trace_hash(), sliced.trace_hash(), "the link replays to exactly what the page shows");
+    assert_eq!(replayed.registry_keys(None), sliced.registry_keys(None));
+}

@@ -84,3 +84,23 @@ fn an_unchanged_store_keeps_the_same_entries_and_a_compaction_or_another_member_
     let past = listing.refresh(&playground, None, revision - 3);
     assert!(listing.error().is_some() && past.entries == 0, "a compacted revision is etcd's error, not a stale listing");
 }
+
+#[test]
+fn a_listing_pinned_at_a_past_revision_is_not_read_again_when_new_writes_arrive() {
+    let mut playground = started();
+    playground.apply(UserAction::Apply { manifest: support::DEPLOYMENT.into() }).expect("apply");
+    playground.advance(2_000);
+    let pinned = playground.store_revisions(None).expect("a store").0;
+    let mut listing = RegistryListing::default();
+    assert!(listing.refresh(&playground, None, pinned).full, "the first read of a revision is a full one");
+    let before = listed(&listing);
+
+    playground.apply(UserAction::Apply { manifest: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: later\n".into() }).expect("apply");
+    playground.advance(1_000);
+    assert!(playground.store_revisions(None).expect("a store").0 > pinned, "the store moved on");
+    let read = listing.refresh(&playground, None, pinned);
+    assert_eq!(read.keys_read, 0, "a past revision does not change with new writes");
+    assert!(!read.full);
+    assert_eq!(listed(&listing), before);
+    assert_eq!(listed(&listing), full_read(&playground, pinned));
+}

@@ -12,7 +12,9 @@ use etcd_member::MemberId;
 /// `{"action": "cut_link", "from": 1, "to": 2, "both_directions": true}`.
 ///
 /// `Deserialize` is written by hand (see [`FaultActionFields`]) for the page's
-/// size; it reads exactly the JSON the derived internally-tagged form wrote.
+/// size; it reads every JSON the derived internally-tagged form wrote, and
+/// differs from the derived reader only on JSON the page never writes (a
+/// field of another kind with the wrong type is refused instead of ignored).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum FaultAction {

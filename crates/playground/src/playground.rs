@@ -533,10 +533,11 @@ impl Playground {
         let (execution, editor_text) = match kubectl::kubectl_arguments(line) {
             Some(arguments) => match kubectl::execute(&arguments, stdin, &mut self.apiserver) {
                 kubectl::Execution::Finished(result) => {
-                    let editor_text = result.effects.into_iter().map(|effect| match effect {
+                    // The last editor the command asked for is the one that opens.
+                    let mut editor_text = result.effects.into_iter().map(|effect| match effect {
                         kubectl::Effect::OpenEditor { text } => text,
                     });
-                    (Ok(result.output), editor_text.last())
+                    (Ok(result.output), editor_text.next_back())
                 }
                 kubectl::Execution::Watching(session) => (Err(ForegroundCommand::KubectlWatch(session)), None),
             },

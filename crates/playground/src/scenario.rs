@@ -14,7 +14,9 @@ pub const SCENARIO_FORMAT_VERSION: u32 = 1;
 /// What the user did: `{"kind": "console", "line": "etcdctl get a", "stdin": ""}`.
 ///
 /// `Deserialize` is written by hand (see [`UserActionFields`]) for the page's
-/// size; it reads exactly the JSON the derived internally-tagged form wrote.
+/// size; it reads every JSON the derived internally-tagged form wrote, and
+/// differs from the derived reader only on JSON the page never writes (a
+/// field of another kind with the wrong type is refused instead of ignored).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum UserAction {

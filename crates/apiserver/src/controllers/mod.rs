@@ -86,6 +86,10 @@ pub struct ControllerManager {
     pub kubelets: Vec<kubelet::Kubelet>,
 }
 
+/// The controllers a round runs after the kubelets, in this order: deployments,
+/// replicasets, scheduler, garbage collector, endpoints, namespaces.
+pub const CONTROLLERS_AFTER_KUBELETS: usize = 6;
+
 impl ControllerManager {
     /// Controllers plus kubelets for `node_names` (in that order).
     pub fn new(node_names: &[&str]) -> ControllerManager {
@@ -114,9 +118,10 @@ impl ControllerManager {
     }
 
     /// How many controllers a round runs, one after the other (the kubelets,
-    /// then the six controllers): the parts of [`ControllerManager::step_part`].
+    /// then the [`CONTROLLERS_AFTER_KUBELETS`] controllers): the parts of
+    /// [`ControllerManager::step_part`].
     pub fn round_parts(&self) -> usize {
-        self.kubelets.len() + 6
+        self.kubelets.len() + CONTROLLERS_AFTER_KUBELETS
     }
 
     /// Part `part` of a round: one controller reconciles once. Running parts
@@ -127,6 +132,7 @@ impl ControllerManager {
         if let Some(kubelet) = self.kubelets.get_mut(part) {
             return kubelet.reconcile(api);
         }
+        // One arm per controller: CONTROLLERS_AFTER_KUBELETS counts them.
         match part - self.kubelets.len() {
             0 => self.deployments.reconcile(api),
             1 => self.replicasets.reconcile(api),

@@ -4,22 +4,12 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web::app::{App, AppProps};
+
+mod support;
+use support::mount;
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn mount_app() -> Element {
-    let document = gloo_document();
-    let root = document.create_element("div").expect("create a root element");
-    document.body().expect("the test page has a body").append_child(&root).expect("append root");
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed: 1, persist: false }).render();
-    root
-}
-
-fn gloo_document() -> web_sys::Document {
-    web_sys::window().and_then(|window| window.document()).expect("a browser document")
-}
 
 fn text_of(root: &Element, test_id: &str) -> String {
     root.query_selector(&format!("[data-testid='{test_id}']"))
@@ -31,7 +21,7 @@ fn text_of(root: &Element, test_id: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn the_page_shows_seven_rows_with_the_faq_numbers() {
-    let root = mount_app();
+    let root = mount(1);
     yew::scheduler::flush().await;
 
     let rows = root.query_selector_all("[data-testid^='quorum-row-']").expect("valid selector");
@@ -56,7 +46,7 @@ async fn the_page_shows_seven_rows_with_the_faq_numbers() {
 
 #[wasm_bindgen_test]
 async fn three_members_are_highlighted_at_start_and_a_click_selects_another_size() {
-    let root = mount_app();
+    let root = mount(1);
     yew::scheduler::flush().await;
     assert_eq!(text_of(&root, "quorum-summary"), "With 3 members, 2 must agree and 1 can fail.");
     let selected = root.query_selector("tr.selected").expect("valid selector").expect("one row is selected");

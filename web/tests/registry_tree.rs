@@ -53,9 +53,7 @@ async fn ten_thousand_keys_render_only_the_visible_rows_and_scrolling_shows_late
     assert_eq!(bench_keys, KEYS);
     let (store_revision, compact_revision) = playground.store_revisions(None).expect("a store");
 
-    let document = web_sys::window().and_then(|window| window.document()).expect("a browser document");
-    let root = document.create_element("div").expect("create a root element");
-    document.body().expect("a body").append_child(&root).expect("append root");
+    let root = new_root();
     let props = RegistryTreeProps {
         entries: Rc::new(entries.iter().cloned().map(Rc::new).collect()),
         error: None,
@@ -145,9 +143,7 @@ async fn a_deleted_object_shows_as_a_tombstone_row_and_the_toggle_hides_it() {
     let live_keys = entries.iter().filter(|entry| !entry.is_deleted()).count();
     let (store_revision, compact_revision) = playground.store_revisions(None).expect("a store");
 
-    let document = web_sys::window().and_then(|window| window.document()).expect("a browser document");
-    let root = document.create_element("div").expect("create a root element");
-    document.body().expect("a body").append_child(&root).expect("append root");
+    let root = new_root();
     let props = RegistryTreeProps {
         entries: Rc::new(entries.into_iter().map(Rc::new).collect()),
         error: None,

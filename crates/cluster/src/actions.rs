@@ -92,34 +92,29 @@ enum FaultKind {
     TransferLeader,
 }
 
-/// The field, or serde's "missing field" error naming it.
-fn required<T>(value: Option<T>, field: &'static str) -> Result<T, &'static str> {
-    value.ok_or(field)
-}
-
 impl FaultActionFields {
     /// The action the fields describe, or the name of a field it lacks.
     fn into_action(self) -> Result<FaultAction, &'static str> {
-        let member = || required(self.member, "member");
-        let from = || required(self.from, "from");
-        let to = || required(self.to, "to");
-        let both_directions = || required(self.both_directions, "both_directions");
-        let message = || required(self.message, "message");
+        let member = || self.member.ok_or("member");
+        let from = || self.from.ok_or("from");
+        let to = || self.to.ok_or("to");
+        let both_directions = || self.both_directions.ok_or("both_directions");
+        let message = || self.message.ok_or("message");
         Ok(match self.action {
             FaultKind::Crash => FaultAction::Crash { member: member()? },
             FaultKind::Restart => FaultAction::Restart { member: member()? },
-            FaultKind::Partition => FaultAction::Partition { groups: required(self.groups, "groups")? },
+            FaultKind::Partition => FaultAction::Partition { groups: self.groups.ok_or("groups")? },
             FaultKind::Heal => FaultAction::Heal,
             FaultKind::CutLink => FaultAction::CutLink { from: from()?, to: to()?, both_directions: both_directions()? },
             FaultKind::RestoreLink => FaultAction::RestoreLink { from: from()?, to: to()?, both_directions: both_directions()? },
             FaultKind::SetLinkLatency => FaultAction::SetLinkLatency {
                 from: from()?,
                 to: to()?,
-                latency_ms_min: required(self.latency_ms_min, "latency_ms_min")?,
-                latency_ms_max: required(self.latency_ms_max, "latency_ms_max")?,
+                latency_ms_min: self.latency_ms_min.ok_or("latency_ms_min")?,
+                latency_ms_max: self.latency_ms_max.ok_or("latency_ms_max")?,
             },
             FaultKind::SetLinkLoss => {
-                FaultAction::SetLinkLoss { from: from()?, to: to()?, loss_probability: required(self.loss_probability, "loss_probability")? }
+                FaultAction::SetLinkLoss { from: from()?, to: to()?, loss_probability: self.loss_probability.ok_or("loss_probability")? }
             }
             FaultKind::HoldMessage => FaultAction::HoldMessage { message: message()? },
             FaultKind::ReleaseMessage => FaultAction::ReleaseMessage { message: message()? },

@@ -71,27 +71,22 @@ enum UserActionKind {
     Watch,
 }
 
-/// The field, or serde's "missing field" error naming it.
-fn required<T>(value: Option<T>, field: &'static str) -> Result<T, &'static str> {
-    value.ok_or(field)
-}
-
 impl UserActionFields {
     /// The action the fields describe, or the name of a field it lacks.
     fn into_action(self) -> Result<UserAction, &'static str> {
         Ok(match self.kind {
-            UserActionKind::Fault => UserAction::Fault { fault: required(self.fault, "fault")? },
-            UserActionKind::Apply => UserAction::Apply { manifest: required(self.manifest, "manifest")? },
-            UserActionKind::Race => UserAction::Race { setup: required(self.setup, "setup")? },
-            UserActionKind::Console => UserAction::Console { line: required(self.line, "line")?, stdin: required(self.stdin, "stdin")? },
+            UserActionKind::Fault => UserAction::Fault { fault: self.fault.ok_or("fault")? },
+            UserActionKind::Apply => UserAction::Apply { manifest: self.manifest.ok_or("manifest")? },
+            UserActionKind::Race => UserAction::Race { setup: self.setup.ok_or("setup")? },
+            UserActionKind::Console => UserAction::Console { line: self.line.ok_or("line")?, stdin: self.stdin.ok_or("stdin")? },
             UserActionKind::StopCommand => UserAction::StopCommand,
             UserActionKind::Delete => UserAction::Delete {
-                resource: required(self.resource, "resource")?,
+                resource: self.resource.ok_or("resource")?,
                 namespace: self.namespace,
-                name: required(self.name, "name")?,
+                name: self.name.ok_or("name")?,
             },
             UserActionKind::Watch => UserAction::Watch {
-                resource: required(self.resource, "resource")?,
+                resource: self.resource.ok_or("resource")?,
                 namespace: self.namespace,
                 resource_version: self.resource_version,
             },

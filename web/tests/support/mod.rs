@@ -9,10 +9,16 @@ use web_sys::{Element, HtmlElement};
 
 /// The page, paused (tests step it), with this seed and no persistence, in a fresh root element.
 pub fn mount(seed: u64) -> Element {
+    let root = new_root();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed, persist: false }).render();
+    root
+}
+
+/// A fresh element in the page's body to render a component into.
+pub fn new_root() -> Element {
     let document = web_sys::window().and_then(|window| window.document()).expect("a browser document");
     let root = document.create_element("div").expect("create a root element");
     document.body().expect("a body").append_child(&root).expect("append root");
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false, seed, persist: false }).render();
     root
 }
 

@@ -6,10 +6,16 @@
 //! cluster only heartbeats (the 2,000 virtual s per wall s target). The same
 //! workloads run in headless Chromium in tests/wasm_bench.rs. The cluster is
 //! configured as the page runs it (trace on and drained, invariants off).
+//!
+//! A warm-up run comes first and is printed apart: in the browser the first
+//! seconds run in V8's baseline tier, so only figures after it compare wasm
+//! with native (the 1.5x). `scripts/bench-cluster` runs this and the
+//! browser twin and prints the ratios.
 
 use std::time::Instant;
 
 use cluster::scenario::benchmark_cluster;
+use cluster::scenario::WARM_UP_WRITES;
 use cluster::scenario::idle_run;
 use cluster::scenario::sequential_writes;
 
@@ -39,6 +45,9 @@ fn idle(member_count: u64, virtual_seconds: u64) {
 }
 
 fn main() {
+    let wall = Instant::now();
+    let committed = sequential_writes(&mut benchmark_cluster(3), WARM_UP_WRITES);
+    println!("native: warm-up, 3 members: {committed} sequential puts in {:.2} s wall (not compared)", wall.elapsed().as_secs_f64());
     steady_writes(3, 20_000);
     steady_writes(5, 20_000);
     idle(3, 2_000);

@@ -88,6 +88,12 @@ pub fn sequential_writes(cluster: &mut Cluster, writes: u64) -> u64 {
     committed
 }
 
+/// Writes of the benchmarks' warm-up run, before anything is measured: long
+/// enough for V8 to optimise the hot code (its first seconds run in the
+/// baseline tier, 2-3x slower), so the figures after it compare wasm with
+/// native code rather than with V8's start-up.
+pub const WARM_UP_WRITES: u64 = 10_000;
+
 /// How much virtual time the page advances between two drains of the trace
 /// (its controllers' period).
 pub const BENCHMARK_FRAME_MS: u64 = 200;

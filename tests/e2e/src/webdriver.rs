@@ -52,9 +52,7 @@ impl Browser {
             "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--disable-background-networking", "--disable-component-update",
-                         "--disable-sync", "--no-first-run", "--window-size=1280,900"]
+                "args": chromium_args()
             }
         }}});
         let reply = browser.call("POST", "/session", Some(&capabilities))?;
@@ -210,4 +208,28 @@ fn decode_base64(text: &str) -> Result<Vec<u8>> {
         }
     }
     Ok(out)
+}
+
+/// Chromium's command line: headless and quiet, plus whatever
+/// `EXTRA_CHROMIUM_ARGS` adds (split on spaces), for experiments such as
+/// `EXTRA_CHROMIUM_ARGS=--js-flags=--liftoff-only` (V8's baseline tier only).
+fn chromium_args() -> Vec<String> {
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,900",
+    ]
+    .iter()
+    .map(|arg| arg.to_string())
+    .collect();
+    if let Ok(extra) = std::env::var("EXTRA_CHROMIUM_ARGS") {
+        args.extend(extra.split_whitespace().map(str::to_string));
+    }
+    args
 }

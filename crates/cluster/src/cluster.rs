@@ -19,6 +19,7 @@ use etcd_member::DurableState;
 use etcd_member::Member;
 use etcd_member::MemberId;
 use etcd_member::MemberStatus;
+use etcd_member::MessageSummary;
 use etcd_member::PeerReply;
 use etcd_member::PeerRequest;
 use etcd_member::Role;
@@ -378,7 +379,7 @@ impl Cluster {
             self.record(TraceEvent::MessageDropped { id: MessageId(0), from, to, kind, reason: "member down".to_string() });
             return;
         }
-        let summary = if self.trace.enabled() { payload.summary() } else { String::new() };
+        let summary = if self.trace.enabled() { payload.summary() } else { MessageSummary::Empty };
         match self.network.send(self.now_ms, from, to, payload) {
             SendOutcome::Scheduled { id, deliver_ms, duplicate } => {
                 self.record(TraceEvent::MessageSent { id, from, to, kind, summary, deliver_ms });
@@ -607,7 +608,7 @@ impl Cluster {
                 from: message.from,
                 to: message.to,
                 kind: message.payload.kind().to_string(),
-                summary: message.payload.summary(),
+                summary: message.payload.summary().to_string(),
                 sent_ms: message.sent_ms,
                 deliver_ms: message.deliver_ms,
                 held: message.held,

@@ -45,6 +45,7 @@ pub use etcd_member::ClientError;
 pub use etcd_member::ClientOp;
 pub use etcd_member::ClientReply;
 pub use etcd_member::MemberId;
+pub use etcd_member::MessageSummary;
 pub use etcd_member::ReadConsistency;
 pub use etcd_member::Role;
 pub use invariants::InvariantViolation;

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
 use etcd_member::MemberId;
+use etcd_member::MessageSummary;
 use etcd_member::PeerReply;
 use etcd_member::PeerRequest;
 use futures::channel::oneshot;
@@ -61,7 +62,7 @@ impl Payload {
         }
     }
 
-    pub(crate) fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> MessageSummary {
         match self {
             Payload::Request { request, .. } => request.summary(),
             Payload::Reply { reply, .. } => reply.summary(),

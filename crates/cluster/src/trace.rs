@@ -27,6 +27,7 @@ use serde::Serialize;
 use crate::client::ClientRequestId;
 use crate::network::MessageId;
 use etcd_member::MemberId;
+use etcd_member::MessageSummary;
 use etcd_member::Role;
 
 /// One thing that happened.
@@ -34,7 +35,7 @@ use etcd_member::Role;
 pub enum TraceEvent {
     /// `kind` is one of the message kinds' static names (borrowed: no allocation per message;
     /// it hashes, prints and serialises like a `String`).
-    MessageSent { id: MessageId, from: MemberId, to: MemberId, kind: Cow<'static, str>, summary: String, deliver_ms: u64 },
+    MessageSent { id: MessageId, from: MemberId, to: MemberId, kind: Cow<'static, str>, summary: MessageSummary, deliver_ms: u64 },
     MessageDuplicated { id: MessageId, copy: MessageId, deliver_ms: u64 },
     MessageDelivered { id: MessageId, from: MemberId, to: MemberId, kind: Cow<'static, str> },
     MessageDropped { id: MessageId, from: MemberId, to: MemberId, kind: Cow<'static, str>, reason: String },

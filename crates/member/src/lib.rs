@@ -38,6 +38,7 @@ pub use member::leader_lease_ms;
 pub use member::peer_rpc_timeout_ms;
 pub use member::MemberStatus;
 pub use member::Role;
+pub use network::MessageSummary;
 pub use network::PeerReply;
 pub use network::PeerRequest;
 pub use network::Transport;

@@ -18,6 +18,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures::channel::oneshot;
+use serde::Deserialize;
+use serde::Serialize;
 use openraft::alias::SnapshotOf;
 use openraft::alias::VoteOf;
 use openraft::errors::RPCError;
@@ -92,29 +94,27 @@ impl PeerRequest {
         }
     }
 
-    /// One-line description for the trace.
-    pub fn summary(&self) -> String {
+    /// One-line description for the trace: numbers kept as numbers, turned into
+    /// text only when shown (most trace records scroll away unread).
+    pub fn summary(&self) -> MessageSummary {
         match self {
-            PeerRequest::AppendEntries(request) => format!(
-                "term={} prev={} entries={} commit={}",
-                request.vote.leader_id.term,
-                request.prev_log_id.as_ref().map(|log_id| log_id.index).unwrap_or(0),
-                request.entries.len(),
-                request.leader_commit.as_ref().map(|log_id| log_id.index).unwrap_or(0)
-            ),
-            PeerRequest::Vote(request) | PeerRequest::PreVote(request) => format!(
-                "term={} last_log={}",
-                request.vote.leader_id.term,
-                request.last_log_id.as_ref().map(|log_id| log_id.index).unwrap_or(0)
-            ),
-            PeerRequest::InstallSnapshot { vote, snapshot } => format!(
-                "term={} last_included={}",
-                vote.leader_id.term,
-                snapshot.meta.last_log_id.as_ref().map(|log_id| log_id.index).unwrap_or(0)
-            ),
-            PeerRequest::ForwardWrite(command) => command.to_string(),
-            PeerRequest::ReadIndex => String::new(),
-            PeerRequest::TransferLeader(request) => format!("to=member-{}", request.to_node_id()),
+            PeerRequest::AppendEntries(request) => MessageSummary::AppendEntries {
+                term: request.vote.leader_id.term,
+                prev_index: request.prev_log_id.as_ref().map(|log_id| log_id.index).unwrap_or(0),
+                entries: request.entries.len() as u64,
+                commit_index: request.leader_commit.as_ref().map(|log_id| log_id.index).unwrap_or(0),
+            },
+            PeerRequest::Vote(request) | PeerRequest::PreVote(request) => MessageSummary::Vote {
+                term: request.vote.leader_id.term,
+                last_log_index: request.last_log_id.as_ref().map(|log_id| log_id.index).unwrap_or(0),
+            },
+            PeerRequest::InstallSnapshot { vote, snapshot } => MessageSummary::InstallSnapshot {
+                term: vote.leader_id.term,
+                last_included_index: snapshot.meta.last_log_id.as_ref().map(|log_id| log_id.index).unwrap_or(0),
+            },
+            PeerRequest::ForwardWrite(command) => MessageSummary::Text(command.to_string()),
+            PeerRequest::ReadIndex => MessageSummary::Empty,
+            PeerRequest::TransferLeader(request) => MessageSummary::TransferTo { member: *request.to_node_id() },
         }
     }
 }
@@ -134,20 +134,70 @@ impl PeerReply {
         }
     }
 
-    /// One-line description for the trace.
-    pub fn summary(&self) -> String {
+    /// One-line description for the trace (see [`PeerRequest::summary`]).
+    pub fn summary(&self) -> MessageSummary {
         match self {
-            PeerReply::AppendEntries(response) => format!("{response:?}"),
+            PeerReply::AppendEntries(AppendEntriesResponse::Success) => MessageSummary::Success,
+            PeerReply::AppendEntries(response) => MessageSummary::Text(format!("{response:?}")),
             PeerReply::Vote(response) | PeerReply::PreVote(response) => {
-                format!("term={} granted={}", response.vote.leader_id.term, response.vote_granted)
+                MessageSummary::VoteReply { term: response.vote.leader_id.term, granted: response.vote_granted }
             }
-            PeerReply::InstallSnapshot(response) => format!("term={}", response.vote.leader_id.term),
-            PeerReply::Written(Ok(applied)) => format!("revision={}", applied.revision),
-            PeerReply::Written(Err(error)) | PeerReply::ReadIndex(Err(error)) => error.to_string(),
-            PeerReply::ReadIndex(Ok(index)) => format!("index={index}"),
-            PeerReply::TransferLeader(Ok(())) => String::new(),
-            PeerReply::TransferLeader(Err(error)) => error.to_string(),
-            PeerReply::Refused => String::new(),
+            PeerReply::InstallSnapshot(response) => MessageSummary::Term { term: response.vote.leader_id.term },
+            PeerReply::Written(Ok(applied)) => MessageSummary::Revision { revision: applied.revision },
+            PeerReply::Written(Err(error)) | PeerReply::ReadIndex(Err(error)) => MessageSummary::Text(error.to_string()),
+            PeerReply::ReadIndex(Ok(index)) => MessageSummary::ReadIndex { index: *index },
+            PeerReply::TransferLeader(Ok(())) => MessageSummary::Empty,
+            PeerReply::TransferLeader(Err(error)) => MessageSummary::Text(error.to_string()),
+            PeerReply::Refused => MessageSummary::Empty,
+        }
+    }
+}
+
+/// What a message said, for the trace and the UI. Kept as numbers because a
+/// busy cluster sends thousands of messages a second and the page shows a few:
+/// the text is made by `Display` when one is shown.
+///
+/// ```
+/// # use etcd_member::MessageSummary;
+/// let heartbeat = MessageSummary::AppendEntries { term: 2, prev_index: 7, entries: 0, commit_index: 7 };
+/// assert_eq!(heartbeat.to_string(), "term=2 prev=7 entries=0 commit=7");
+/// assert_eq!(MessageSummary::VoteReply { term: 3, granted: true }.to_string(), "term=3 granted=true");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MessageSummary {
+    AppendEntries { term: u64, prev_index: u64, entries: u64, commit_index: u64 },
+    Vote { term: u64, last_log_index: u64 },
+    InstallSnapshot { term: u64, last_included_index: u64 },
+    TransferTo { member: u64 },
+    /// An AppendEntries reply that accepted everything (the common one).
+    Success,
+    VoteReply { term: u64, granted: bool },
+    Term { term: u64 },
+    Revision { revision: i64 },
+    ReadIndex { index: u64 },
+    /// Rare messages (errors, forwarded proposals, conflicts): their text at once.
+    Text(String),
+    Empty,
+}
+
+impl fmt::Display for MessageSummary {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MessageSummary::AppendEntries { term, prev_index, entries, commit_index } => {
+                write!(formatter, "term={term} prev={prev_index} entries={entries} commit={commit_index}")
+            }
+            MessageSummary::Vote { term, last_log_index } => write!(formatter, "term={term} last_log={last_log_index}"),
+            MessageSummary::InstallSnapshot { term, last_included_index } => {
+                write!(formatter, "term={term} last_included={last_included_index}")
+            }
+            MessageSummary::TransferTo { member } => write!(formatter, "to=member-{member}"),
+            MessageSummary::Success => formatter.write_str("Success"),
+            MessageSummary::VoteReply { term, granted } => write!(formatter, "term={term} granted={granted}"),
+            MessageSummary::Term { term } => write!(formatter, "term={term}"),
+            MessageSummary::Revision { revision } => write!(formatter, "revision={revision}"),
+            MessageSummary::ReadIndex { index } => write!(formatter, "index={index}"),
+            MessageSummary::Text(text) => formatter.write_str(text),
+            MessageSummary::Empty => Ok(()),
         }
     }
 }

@@ -277,6 +277,17 @@ pub struct Config {
     #[cfg_attr(feature = "serde", serde(default))]
     pub resend_unchanged_metrics: Option<bool>,
 
+    /// How often the tick loop fires, in milliseconds: the resolution of every timer the core
+    /// checks on a tick (heartbeat deadlines, the election timeout, the leader lease).
+    ///
+    /// `None` (the default): 13/64 of `heartbeat_interval`, as upstream openraft does (20 ms for a
+    /// 100 ms heartbeat). etcd's raft ticks once per heartbeat interval.
+    ///
+    /// Patched in for the etcd playground (see vendor/README.md in that repository).
+    #[cfg_attr(feature = "clap", clap(long))]
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub tick_interval: Option<u64>,
+
     /// The timeout for sending a **non-last** snapshot segment, in milliseconds.
     ///
     /// It is disabled by default by setting it to `0`.
@@ -669,6 +680,7 @@ impl Default for Config {
             leader_lease: None,
             replication_metrics: None,
             resend_unchanged_metrics: None,
+            tick_interval: None,
             send_snapshot_timeout: DEFAULTS.send_snapshot_timeout,
             max_payload_entries: DEFAULTS.max_payload_entries,
             max_append_entries: Some(DEFAULTS.max_append_entries),
@@ -817,7 +829,8 @@ impl Config {
     /// A heartbeat is only sent when a tick fires, so every heartbeat deadline is rounded up to
     /// this interval.
     pub(crate) fn tick_interval(&self) -> u64 {
-        let interval = self.heartbeat_interval * 13 / 64;
+        // Patched (vendor/README.md): `Config::tick_interval` overrides the derived interval.
+        let interval = self.tick_interval.unwrap_or(self.heartbeat_interval * 13 / 64);
         interval.max(1)
     }
 

@@ -72,7 +72,7 @@ fn a_partitioned_member_falls_behind_and_catches_up_after_healing() {
     script(&browser, "document.querySelector(\"[data-testid='partition']\").click()");
     script(&browser, "document.querySelector(\"[data-testid='apply']\").click()");
     wait_until(&browser, "document.querySelectorAll(\"[data-key^='/registry/pods/default/web-']\").length === 2");
-    let leader_revision = revision_of(&browser, &script(&browser, "return document.querySelector('g.member.leader').getAttribute('data-testid')").as_str().expect("a leader").to_string());
+    let leader_revision = revision_of(&browser, script(&browser, "return document.querySelector('g.member.leader').getAttribute('data-testid')").as_str().expect("a leader"));
     let isolated_revision = revision_of(&browser, &follower);
     assert!(isolated_revision < leader_revision, "the cut-off member is at {isolated_revision}, the leader at {leader_revision}");
     screenshot(&browser, "03-partitioned-member-behind");

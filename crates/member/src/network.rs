@@ -18,8 +18,6 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures::channel::oneshot;
-use serde::Deserialize;
-use serde::Serialize;
 use openraft::alias::SnapshotOf;
 use openraft::alias::VoteOf;
 use openraft::errors::RPCError;
@@ -39,6 +37,8 @@ use openraft::OptionalSend;
 use openraft::RaftNetworkFactory;
 use openraft::AsyncRuntime;
 use openraft::Instant;
+use serde::Deserialize;
+use serde::Serialize;
 use sim_runtime::SimInstant;
 use sim_runtime::SimRuntime;
 
@@ -114,7 +114,7 @@ impl PeerRequest {
             },
             PeerRequest::ForwardWrite(command) => MessageSummary::Text(command.to_string()),
             PeerRequest::ReadIndex => MessageSummary::Empty,
-            PeerRequest::TransferLeader(request) => MessageSummary::TransferTo { member: *request.to_node_id() },
+            PeerRequest::TransferLeader(request) => MessageSummary::TransferTo { member: MemberId(*request.to_node_id()) },
         }
     }
 }
@@ -168,7 +168,7 @@ pub enum MessageSummary {
     AppendEntries { term: u64, prev_index: u64, entries: u64, commit_index: u64 },
     Vote { term: u64, last_log_index: u64 },
     InstallSnapshot { term: u64, last_included_index: u64 },
-    TransferTo { member: u64 },
+    TransferTo { member: MemberId },
     /// An AppendEntries reply that accepted everything (the common one).
     Success,
     VoteReply { term: u64, granted: bool },
@@ -190,7 +190,7 @@ impl fmt::Display for MessageSummary {
             MessageSummary::InstallSnapshot { term, last_included_index } => {
                 write!(formatter, "term={term} last_included={last_included_index}")
             }
-            MessageSummary::TransferTo { member } => write!(formatter, "to=member-{member}"),
+            MessageSummary::TransferTo { member } => write!(formatter, "to={member}"),
             MessageSummary::Success => formatter.write_str("Success"),
             MessageSummary::VoteReply { term, granted } => write!(formatter, "term={term} granted={granted}"),
             MessageSummary::Term { term } => write!(formatter, "term={term}"),

@@ -189,6 +189,9 @@ fn openraft_config(settings: &MemberSettings) -> Result<Config, String> {
         // of the core loop: in a quiet cluster most of the simulation's work. Half a heartbeat
         // keeps heartbeats on time and timers within 50 ms, finer than etcd. See vendor/README.md.
         tick_interval: Some(tick_interval_ms(settings)),
+        // The log and the state machine are in memory: their IO completes within the turn that
+        // submits it, so the core waits for those notifications in the same turn.
+        yield_for_local_io: Some(true),
         ..Config::default()
     };
     config.validate().map_err(|error| error.to_string())

@@ -288,6 +288,20 @@ pub struct Config {
     #[cfg_attr(feature = "serde", serde(default))]
     pub tick_interval: Option<u64>,
 
+    /// Whether the core loop yields once, before waiting for its next message, while its own log
+    /// or state-machine IO is unacknowledged.
+    ///
+    /// `None` (the default) or `Some(false)`: it does not, as upstream openraft. `Some(true)`: it
+    /// does, so that the IO-completion forwarder and the state-machine worker, woken by that IO,
+    /// queue their notifications before the core waits, and the core handles them in the same
+    /// turn instead of being woken for another. For runtimes whose storage completes at once (an
+    /// in-memory log on a single-threaded executor).
+    ///
+    /// Patched in for the etcd playground (see vendor/README.md in that repository).
+    #[cfg_attr(feature = "clap", clap(long))]
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub yield_for_local_io: Option<bool>,
+
     /// The timeout for sending a **non-last** snapshot segment, in milliseconds.
     ///
     /// It is disabled by default by setting it to `0`.
@@ -681,6 +695,7 @@ impl Default for Config {
             replication_metrics: None,
             resend_unchanged_metrics: None,
             tick_interval: None,
+            yield_for_local_io: None,
             send_snapshot_timeout: DEFAULTS.send_snapshot_timeout,
             max_payload_entries: DEFAULTS.max_payload_entries,
             max_append_entries: Some(DEFAULTS.max_append_entries),

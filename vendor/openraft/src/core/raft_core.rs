@@ -187,6 +187,26 @@ where
     Ok(payload)
 }
 
+/// Patched (vendor/README.md): returns `Pending` once, having woken its own task, so that the
+/// tasks woken before it run first; no timer, no virtual time passes.
+#[derive(Default)]
+struct YieldOnce {
+    yielded: bool,
+}
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, context: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if self.yielded {
+            return std::task::Poll::Ready(());
+        }
+        self.yielded = true;
+        context.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
 /// The core type implementing the Raft protocol.
 pub struct RaftCore<C, NF, LS, SM>
 where
@@ -745,6 +765,14 @@ where
         };
 
         self.report_metrics(replication, heartbeat);
+    }
+
+    /// Patched (vendor/README.md): whether log IO or state-machine IO this node submitted has not
+    /// been acknowledged by a notification yet.
+    fn local_io_unacknowledged(&self) -> bool {
+        let io_state = self.engine.state.io_state();
+        io_state.log_progress.accepted() != io_state.log_progress.flushed()
+            || io_state.apply_progress.accepted() != io_state.apply_progress.flushed()
     }
 
     /// Report a metrics payload on the current state of the Raft node.
@@ -1319,6 +1347,14 @@ where
         let mut balancer = Balancer::new(10_000);
 
         loop {
+            // Patched (vendor/README.md): when this node's own log or state-machine IO is still
+            // unacknowledged, let the tasks it woke (the IO-completion forwarder, the
+            // state-machine worker) run first: their notifications are then already queued when
+            // this turn selects, instead of waking the core for another whole turn.
+            if self.config.yield_for_local_io == Some(true) && self.local_io_unacknowledged() {
+                YieldOnce::default().await;
+            }
+
             self.flush_metrics();
 
             tracing::debug!(

@@ -36,6 +36,7 @@ pub use member::Member;
 pub use member::MemberSettings;
 pub use member::leader_lease_ms;
 pub use member::peer_rpc_timeout_ms;
+pub use member::tick_interval_ms;
 pub use member::MemberStatus;
 pub use member::Role;
 pub use network::MessageSummary;
